@@ -1,0 +1,1 @@
+"""Question-bank import: the only code that reads content/."""

@@ -1,0 +1,1 @@
+"""The exam engine: pure functions on plain data (no Django, no DB, no clock, no global random)."""

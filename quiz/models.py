@@ -1,0 +1,248 @@
+"""The question bank (exam, domains, topics, questions, choices) and attempts."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from quiz.querysets import AttemptQuerySet, QuestionQuerySet
+
+
+class Exam(models.Model):
+    """The blueprint's scalars from content/exam.yaml (one row per exam code)."""
+
+    code = models.CharField(max_length=20, unique=True)
+    title = models.CharField(max_length=200)
+    question_count = models.PositiveSmallIntegerField()
+    time_limit_minutes = models.PositiveSmallIntegerField()
+    passing_score = models.PositiveSmallIntegerField()
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Domain(models.Model):
+    key = models.SlugField(max_length=40, unique=True)
+    number = models.PositiveSmallIntegerField(unique=True)
+    name = models.CharField(max_length=200)
+    weight_percent = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weight_percent__lte=100), name="domain_weight_at_most_100"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+
+class TaskStatement(models.Model):
+    domain = models.ForeignKey(Domain, on_delete=models.CASCADE, related_name="tasks")
+    code = models.CharField(max_length=10, unique=True)
+    name = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Concept(models.Model):
+    """An idea a choice stands for, so reports can name the confusions a learner makes."""
+
+    key = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Topic(models.Model):
+    key = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=200)
+    domain = models.ForeignKey(Domain, on_delete=models.PROTECT, related_name="topics")
+    notes = models.TextField(help_text=_("Markdown study notes."))
+    source_section = models.CharField(max_length=200)
+    references = models.JSONField(default=list)
+    content_hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["domain__number", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("quiz:topic-detail", kwargs={"topic_key": self.key})
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        SINGLE = "single", _("Single answer")
+        MULTIPLE = "multiple", _("Multiple response")
+
+    class Style(models.TextChoices):
+        SCENARIO = "scenario", _("Scenario")
+        RECALL = "recall", _("Recall")
+
+    key = models.SlugField(max_length=120, unique=True)
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="questions")
+    domain = models.ForeignKey(Domain, on_delete=models.PROTECT, related_name="questions")
+    task = models.ForeignKey(TaskStatement, on_delete=models.PROTECT, related_name="questions")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    style = models.CharField(max_length=10, choices=Style.choices, default=Style.SCENARIO)
+    stem = models.TextField()
+    explanation = models.TextField()
+    difficulty = models.PositiveSmallIntegerField(default=2)
+    references = models.JSONField(default=list)
+    is_active = models.BooleanField(default=True)
+    content_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["key"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(difficulty__gte=1, difficulty__lte=3),
+                name="question_difficulty_1_to_3",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["single", "multiple"]), name="question_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    label = models.CharField(max_length=2)
+    text = models.TextField()
+    is_correct = models.BooleanField(default=False)
+    rationale = models.TextField()
+    concept = models.ForeignKey(
+        Concept, on_delete=models.SET_NULL, null=True, blank=True, related_name="choices"
+    )
+
+    class Meta:
+        ordering = ["question_id", "label"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "label"], name="choice_label_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question.key} {self.label}"
+
+
+class Attempt(models.Model):
+    class Mode(models.TextChoices):
+        FULL = "full", _("Full mock exam")
+        CUSTOM = "custom", _("Custom exam")
+        PRACTICE = "practice", _("Practice")
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("In progress")
+        SUBMITTED = "submitted", _("Submitted")
+        EXPIRED = "expired", _("Time expired")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts"
+    )
+    mode = models.CharField(max_length=10, choices=Mode.choices)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
+    title = models.CharField(max_length=200)
+    seed = models.BigIntegerField()
+    question_count = models.PositiveSmallIntegerField()
+    time_limit_seconds = models.PositiveIntegerField(null=True, blank=True)
+    started_at = models.DateTimeField()
+    deadline_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Frozen at the end so later bank edits never rewrite a past result.
+    correct_count = models.PositiveSmallIntegerField(null=True, blank=True)
+    scaled_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    passed = models.BooleanField(null=True, blank=True)
+    score_detail = models.JSONField(default=dict, blank=True)
+    selection = models.JSONField(default=dict, blank=True)
+
+    objects = AttemptQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["user", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        if self.is_finished:
+            return reverse("quiz:attempt-result", kwargs={"attempt_id": self.pk})
+        return reverse("quiz:attempt-question", kwargs={"attempt_id": self.pk, "slot": 1})
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status != self.Status.IN_PROGRESS
+
+    @property
+    def is_practice(self) -> bool:
+        return self.mode == self.Mode.PRACTICE
+
+
+class AttemptQuestion(models.Model):
+    """One slot of an attempt: the question and choice order frozen at start, and the answer."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="slots")
+    slot = models.PositiveSmallIntegerField()
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    domain = models.ForeignKey(Domain, on_delete=models.PROTECT, related_name="+")
+    choice_order = models.JSONField()
+    selected_choice_ids = models.JSONField(default=list)
+    # The client's monotonic clock (ms) of the change stored here; an older or
+    # repeated request carries a smaller or equal value and is ignored.
+    answer_sequence = models.BigIntegerField(default=0)
+    is_flagged = models.BooleanField(default=False)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    time_spent_seconds = models.PositiveIntegerField(default=0)
+    is_correct = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["attempt_id", "slot"]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "slot"], name="attempt_slot_unique"),
+            models.UniqueConstraint(fields=["attempt", "question"], name="attempt_question_unique"),
+        ]
+        indexes = [models.Index(fields=["question", "is_correct"])]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id}/{self.slot}"
+
+
+class ChosenChoice(models.Model):
+    """A choice the learner had selected when the slot was graded (for confusion reports)."""
+
+    attempt_question = models.ForeignKey(
+        AttemptQuestion, on_delete=models.CASCADE, related_name="chosen"
+    )
+    choice = models.ForeignKey(Choice, on_delete=models.PROTECT, related_name="+")
+    is_correct = models.BooleanField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt_question", "choice"], name="chosen_choice_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_question} -> {self.choice_id}"

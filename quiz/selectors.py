@@ -1,0 +1,170 @@
+"""Reads shaped for pages, each in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Prefetch, Q
+
+from quiz.engine import scoring, timing
+from quiz.engine.types import PresentedChoice, PresentedQuestion, SlotStatus
+from quiz.models import Attempt, AttemptQuestion, Choice, Domain, Exam, Question, Topic
+
+
+def exam_blueprint() -> Exam | None:
+    return Exam.objects.order_by("pk").first()
+
+
+def domains_with_topics():
+    """Return domains, each with its topics annotated by active question count (2 queries)."""
+    topics = Topic.objects.annotate(
+        question_count=Count("questions", filter=Q(questions__is_active=True))
+    ).order_by("name")
+    return Domain.objects.prefetch_related(Prefetch("topics", queryset=topics))
+
+
+@dataclass(frozen=True)
+class Navigator:
+    statuses: tuple[SlotStatus, ...]
+    current_slot: int
+
+    @property
+    def total(self) -> int:
+        return len(self.statuses)
+
+    @property
+    def answered_count(self) -> int:
+        return sum(status.is_answered for status in self.statuses)
+
+    @property
+    def flagged_count(self) -> int:
+        return sum(status.is_flagged for status in self.statuses)
+
+    @property
+    def unanswered(self) -> list[SlotStatus]:
+        return [status for status in self.statuses if not status.is_answered]
+
+    @property
+    def flagged(self) -> list[SlotStatus]:
+        return [status for status in self.statuses if status.is_flagged]
+
+
+def attempt_navigator(*, attempt: Attempt, current_slot: int = 0) -> Navigator:
+    """Return every slot's answered/flagged state (one query)."""
+    rows = AttemptQuestion.objects.filter(attempt=attempt).values_list(
+        "slot", "question__kind", "choice_order", "selected_choice_ids", "is_flagged"
+    )
+    return Navigator(
+        statuses=tuple(
+            scoring.slot_status(slot, kind, len(order), len(selected), flagged)
+            for slot, kind, order, selected, flagged in rows
+        ),
+        current_slot=current_slot,
+    )
+
+
+def attempt_slot(*, attempt: Attempt, slot: int) -> AttemptQuestion | None:
+    return (
+        AttemptQuestion.objects.filter(attempt=attempt, slot=slot)
+        .select_related("question__topic", "question__domain")
+        .first()
+    )
+
+
+def presented_question(*, slot_row: AttemptQuestion, choices: list[Choice]) -> PresentedQuestion:
+    """Return the question as an in-progress screen may show it: no key, no rationale."""
+    by_id = {choice.pk: choice for choice in choices}
+    ordered = [by_id[choice_id] for choice_id in slot_row.choice_order if choice_id in by_id]
+    return PresentedQuestion(
+        slot=slot_row.slot,
+        stem=slot_row.question.stem,
+        kind=slot_row.question.kind,
+        choices=tuple(
+            PresentedChoice(choice_id=choice.pk, text=choice.text, position=position)
+            for position, choice in enumerate(ordered)
+        ),
+        selected_ids=frozenset(slot_row.selected_choice_ids),
+        required_count=scoring.required_selection_count(
+            slot_row.question.kind, len(slot_row.choice_order)
+        ),
+        is_flagged=slot_row.is_flagged,
+    )
+
+
+def slot_choices(*, slot_row: AttemptQuestion) -> list[Choice]:
+    return list(Choice.objects.filter(pk__in=slot_row.choice_order).select_related("concept"))
+
+
+@dataclass(frozen=True)
+class ClockState:
+    remaining_seconds: int | None
+    deadline_at: datetime | None
+
+    @property
+    def is_timed(self) -> bool:
+        return self.remaining_seconds is not None
+
+
+def attempt_clock(*, attempt: Attempt, now: datetime) -> ClockState:
+    return ClockState(timing.remaining_seconds(attempt.deadline_at, now), attempt.deadline_at)
+
+
+def in_progress_attempts(*, user):
+    return Attempt.objects.for_user(user).in_progress().order_by("-started_at")
+
+
+def finished_attempts(*, user, limit: int = 10):
+    return Attempt.objects.for_user(user).finished().order_by("-finished_at")[:limit]
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    slot: AttemptQuestion
+    choices: list[Choice]
+    selected_ids: frozenset[int]
+
+    @property
+    def question(self) -> Question:
+        return self.slot.question
+
+
+def attempt_review_items(
+    *, attempt: Attempt, show: str = "all", domain_key: str = ""
+) -> list[ReviewItem]:
+    """Return finished slots with their ordered choices (2 queries), filtered for the review."""
+    slots = AttemptQuestion.objects.filter(attempt=attempt).select_related(
+        "question__topic", "question__domain", "question__task"
+    )
+    if show == "wrong":
+        slots = slots.filter(is_correct=False)
+    elif show == "flagged":
+        slots = slots.filter(is_flagged=True)
+    if domain_key:
+        slots = slots.filter(domain__key=domain_key)
+    slots = list(slots)
+    choice_ids = [choice_id for slot in slots for choice_id in slot.choice_order]
+    by_id = {c.pk: c for c in Choice.objects.filter(pk__in=choice_ids)}
+    return [
+        ReviewItem(
+            slot=slot,
+            choices=[by_id[choice_id] for choice_id in slot.choice_order if choice_id in by_id],
+            selected_ids=frozenset(slot.selected_choice_ids),
+        )
+        for slot in slots
+    ]
+
+
+def attempt_pace(*, attempt: Attempt) -> dict:
+    """Return time used and the average per question against the exam's pace."""
+    exam = exam_blueprint()
+    finished_at = attempt.finished_at or attempt.started_at
+    used = timing.elapsed_seconds(attempt.started_at, finished_at, attempt.deadline_at)
+    target = (exam.time_limit_minutes * 60 / exam.question_count) if exam else 144
+    per_question = used / attempt.question_count if attempt.question_count else 0
+    return {
+        "used_seconds": used,
+        "per_question_seconds": round(per_question),
+        "target_per_question_seconds": round(target),
+        "is_within_pace": per_question <= target,
+    }

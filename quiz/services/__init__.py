@@ -1,0 +1,29 @@
+"""Writes and orchestration: load rows, call the engine, save results."""
+
+from quiz.services.attempts import (
+    AnswerOutcome,
+    AttemptClosed,
+    ExamRequest,
+    SelectionShortfall,
+    answer_check,
+    answer_save,
+    attempt_finalize_if_overdue,
+    attempt_start,
+    attempt_submit,
+    attempts_expire_overdue,
+    flag_set,
+)
+
+__all__ = [
+    "AnswerOutcome",
+    "AttemptClosed",
+    "ExamRequest",
+    "SelectionShortfall",
+    "answer_check",
+    "answer_save",
+    "attempt_finalize_if_overdue",
+    "attempt_start",
+    "attempt_submit",
+    "attempts_expire_overdue",
+    "flag_set",
+]

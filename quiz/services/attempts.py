@@ -1,0 +1,331 @@
+"""Start, answer, flag, submit and expire attempts."""
+
+from __future__ import annotations
+
+import random
+import secrets
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import Enum
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Subquery
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from quiz.engine import scoring, selection, timing
+from quiz.engine.types import GradedAnswer, History, PoolQuestion
+from quiz.models import Attempt, AttemptQuestion, Choice, ChosenChoice, Domain, Exam, Question
+
+
+class SelectionShortfall(Exception):
+    """The bank cannot fill the request; the message says what is short."""
+
+
+class AttemptClosed(Exception):
+    """The attempt no longer accepts answers (finished, or its time is up)."""
+
+
+class AnswerOutcome(Enum):
+    SAVED = "saved"
+    STALE = "stale"  # an older or repeated request: the newer answer stays
+
+
+@dataclass(frozen=True)
+class ExamRequest:
+    mode: str
+    question_count: int
+    time_limit_minutes: int | None
+    domain_keys: Sequence[str] = field(default_factory=tuple)
+    topic_keys: Sequence[str] = field(default_factory=tuple)
+    title: str = ""
+
+
+def full_exam_request(exam: Exam) -> ExamRequest:
+    return ExamRequest(
+        mode=Attempt.Mode.FULL,
+        question_count=exam.question_count,
+        time_limit_minutes=exam.time_limit_minutes,
+        title=_("Full mock exam"),
+    )
+
+
+def _pool(*, user, request: ExamRequest) -> list[PoolQuestion]:
+    """Return the active questions matching the request, with the user's history tier."""
+    history = AttemptQuestion.objects.filter(question=OuterRef("pk"), attempt__user=user)
+    questions = Question.objects.active()
+    if request.domain_keys:
+        questions = questions.filter(domain__key__in=request.domain_keys)
+    if request.topic_keys:
+        questions = questions.filter(topic__key__in=request.topic_keys)
+    rows = questions.annotate(
+        was_seen=Exists(history),
+        last_correct=Subquery(
+            history.filter(is_correct__isnull=False)
+            .order_by("-attempt__started_at", "-pk")
+            .values("is_correct")[:1]
+        ),
+    ).values_list("pk", "domain__key", "was_seen", "last_correct")
+    pool = []
+    for question_id, domain_key, was_seen, last_correct in rows:
+        if not was_seen:
+            tier = History.UNSEEN
+        elif last_correct is False:
+            tier = History.LAST_WRONG
+        else:
+            tier = History.SEEN
+        pool.append(PoolQuestion(question_id, domain_key, tier))
+    return pool
+
+
+def _shortfall_message(shortfalls, domain_names: dict[str, str]) -> str:
+    parts = [
+        ngettext(
+            "%(domain)s needs %(wanted)d question but the bank has %(available)d",
+            "%(domain)s needs %(wanted)d questions but the bank has %(available)d",
+            s.wanted,
+        )
+        % {
+            "domain": domain_names.get(s.domain, s.domain),
+            "wanted": s.wanted,
+            "available": s.available,
+        }
+        for s in shortfalls
+    ]
+    return _("The question bank cannot fill this exam: %(details)s.") % {
+        "details": "; ".join(parts)
+    }
+
+
+@transaction.atomic
+def attempt_start(*, user, request: ExamRequest, now: datetime, seed: int | None = None) -> Attempt:
+    """Draw the questions, freeze them with a shuffled choice order, and open the attempt."""
+    if seed is None:
+        seed = secrets.randbits(48)
+    rng = random.Random(seed)
+    domains = list(Domain.objects.values_list("key", "name", "weight_percent"))
+    domain_names = {key: name for key, name, _weight in domains}
+    weights = {key: weight for key, _name, weight in domains}
+    if request.domain_keys:
+        weights = {key: weight for key, weight in weights.items() if key in request.domain_keys}
+    pool = _pool(user=user, request=request)
+    if request.topic_keys:
+        # A topic choice narrows the pool; share the count among the domains it covers.
+        covered = {question.domain for question in pool}
+        weights = {key: weight for key, weight in weights.items() if key in covered} or weights
+    if len(pool) < request.question_count:
+        raise SelectionShortfall(
+            ngettext(
+                "Only %(available)d question matches this choice; ask for fewer or widen it.",
+                "Only %(available)d questions match this choice; ask for fewer or widen it.",
+                len(pool),
+            )
+            % {"available": len(pool)}
+        )
+    quotas = selection.apportion(request.question_count, weights)
+    question_ids, shortfalls = selection.select_questions(
+        pool, quotas, rng, rebalance=request.mode != Attempt.Mode.FULL
+    )
+    if shortfalls:
+        raise SelectionShortfall(_shortfall_message(shortfalls, domain_names))
+
+    choices_by_question: dict[int, list[int]] = defaultdict(list)
+    for question_id, choice_id in Choice.objects.filter(question_id__in=question_ids).values_list(
+        "question_id", "pk"
+    ):
+        choices_by_question[question_id].append(choice_id)
+    domain_of = dict(Question.objects.filter(pk__in=question_ids).values_list("pk", "domain_id"))
+    limit_seconds = request.time_limit_minutes * 60 if request.time_limit_minutes else None
+    attempt = Attempt.objects.create(
+        user=user,
+        mode=request.mode,
+        title=request.title or Attempt.Mode(request.mode).label,
+        seed=seed,
+        question_count=len(question_ids),
+        time_limit_seconds=limit_seconds,
+        started_at=now,
+        deadline_at=timing.deadline_for(now, limit_seconds),
+        selection={
+            "domains": list(request.domain_keys),
+            "topics": list(request.topic_keys),
+        },
+    )
+    AttemptQuestion.objects.bulk_create(
+        AttemptQuestion(
+            attempt=attempt,
+            slot=slot,
+            question_id=question_id,
+            domain_id=domain_of[question_id],
+            choice_order=selection.shuffle_choices(choices_by_question[question_id], rng),
+        )
+        for slot, question_id in enumerate(question_ids, start=1)
+    )
+    return attempt
+
+
+def _lock_open_attempt(attempt: Attempt, now: datetime) -> Attempt:
+    """Lock the attempt row and make sure it still takes answers (finalizing it if overdue)."""
+    locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+    if locked.is_finished:
+        raise AttemptClosed(_("This attempt has ended."))
+    if timing.is_overdue(locked.deadline_at, now):
+        _grade_and_close(locked, now)
+        raise AttemptClosed(_("Time is up: this attempt has ended."))
+    return locked
+
+
+def answer_save(
+    *,
+    attempt: Attempt,
+    slot: AttemptQuestion,
+    choice_ids: Sequence[int],
+    sequence: int,
+    time_spent_seconds: int | None,
+    now: datetime,
+) -> AnswerOutcome:
+    """Store the selection unless a newer one is already stored (one conditional UPDATE).
+
+    The attempt row is locked first, so an answer racing the end of the exam is either
+    stored before grading or refused, never half-applied.
+    """
+    with transaction.atomic():
+        _lock_open_attempt(attempt, now)
+        if slot.is_correct is not None:
+            raise AttemptClosed(_("This question has already been checked."))
+        changes = {
+            "selected_choice_ids": sorted(int(c) for c in choice_ids),
+            "answer_sequence": sequence,
+            "answered_at": now,
+        }
+        if time_spent_seconds is not None:
+            limit = int((now - attempt.started_at).total_seconds())
+            changes["time_spent_seconds"] = max(0, min(time_spent_seconds, limit))
+        updated = AttemptQuestion.objects.filter(pk=slot.pk, answer_sequence__lt=sequence).update(
+            **changes
+        )
+    return AnswerOutcome.SAVED if updated else AnswerOutcome.STALE
+
+
+def flag_set(*, attempt: Attempt, slot: AttemptQuestion, is_flagged: bool, now: datetime) -> None:
+    """Mark or unmark a slot for review."""
+    with transaction.atomic():
+        _lock_open_attempt(attempt, now)
+        AttemptQuestion.objects.filter(pk=slot.pk).update(is_flagged=is_flagged)
+
+
+def answer_check(*, attempt: Attempt, slot: AttemptQuestion, now: datetime) -> bool:
+    """Practice mode: grade one slot now and lock it; return whether it was right."""
+    with transaction.atomic():
+        _lock_open_attempt(attempt, now)
+        locked = AttemptQuestion.objects.select_for_update().get(pk=slot.pk)
+        if locked.is_correct is not None:
+            return locked.is_correct
+        correct_ids = set(
+            Choice.objects.filter(question_id=locked.question_id, is_correct=True).values_list(
+                "pk", flat=True
+            )
+        )
+        selected = set(locked.selected_choice_ids)
+        locked.is_correct = bool(correct_ids) and selected == correct_ids
+        locked.save(update_fields=["is_correct"])
+        ChosenChoice.objects.bulk_create(
+            ChosenChoice(
+                attempt_question=locked, choice_id=choice_id, is_correct=choice_id in correct_ids
+            )
+            for choice_id in sorted(selected)
+        )
+        return locked.is_correct
+
+
+def attempt_submit(*, attempt: Attempt, now: datetime) -> Attempt:
+    """End the attempt and store its score; a second call returns the stored result."""
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        if not locked.is_finished:
+            _grade_and_close(locked, now)
+    return locked
+
+
+def attempt_finalize_if_overdue(*, attempt: Attempt, now: datetime) -> Attempt:
+    """Finalize an in-progress attempt whose time is up; return the current row."""
+    if attempt.is_finished or not timing.is_overdue(attempt.deadline_at, now):
+        return attempt
+    return attempt_submit(attempt=attempt, now=now)
+
+
+def attempts_expire_overdue(*, now: datetime, user=None) -> int:
+    """Finalize every in-progress attempt past its deadline (for a scheduler); return how many."""
+    overdue = Attempt.objects.in_progress().filter(
+        deadline_at__lt=now - timedelta(seconds=timing.GRACE_SECONDS)
+    )
+    if user is not None:
+        overdue = overdue.filter(user=user)
+    count = 0
+    for attempt in overdue:
+        attempt_submit(attempt=attempt, now=now)
+        count += 1
+    return count
+
+
+def _grade_and_close(attempt: Attempt, now: datetime) -> None:
+    """Grade every slot, store chosen choices and the score (the attempt row is locked)."""
+    slots = list(
+        AttemptQuestion.objects.filter(attempt=attempt).select_related("domain", "question__task")
+    )
+    correct_by_question: dict[int, set[int]] = defaultdict(set)
+    for question_id, choice_id in Choice.objects.filter(
+        question_id__in=[s.question_id for s in slots], is_correct=True
+    ).values_list("question_id", "pk"):
+        correct_by_question[question_id].add(choice_id)
+
+    graded: list[GradedAnswer] = []
+    chosen: list[ChosenChoice] = []
+    for slot in slots:
+        correct = frozenset(correct_by_question[slot.question_id])
+        answer = GradedAnswer(
+            domain=slot.domain.key,
+            task=slot.question.task.code,
+            selected=frozenset(slot.selected_choice_ids),
+            correct=correct,
+        )
+        graded.append(answer)
+        if slot.is_correct is None:  # practice slots checked earlier keep their record
+            slot.is_correct = answer.is_correct
+            chosen.extend(
+                ChosenChoice(
+                    attempt_question=slot, choice_id=choice_id, is_correct=choice_id in correct
+                )
+                for choice_id in sorted(answer.selected)
+            )
+    AttemptQuestion.objects.bulk_update(slots, ["is_correct"])
+    ChosenChoice.objects.bulk_create(chosen)
+
+    exam = Exam.objects.order_by("pk").first()
+    passing = exam.passing_score if exam else 750
+    domain_order = list(Domain.objects.values_list("key", flat=True))
+    score = scoring.score_attempt(graded, passing_score=passing, domain_order=domain_order)
+    overdue = timing.is_overdue(attempt.deadline_at, now)
+    attempt.status = Attempt.Status.EXPIRED if overdue else Attempt.Status.SUBMITTED
+    attempt.finished_at = min(now, attempt.deadline_at) if overdue else now
+    attempt.correct_count = score.correct
+    attempt.scaled_score = score.scaled_score
+    attempt.passed = score.passed
+    attempt.score_detail = {
+        "percent": score.percent,
+        "passing_score": passing,
+        "domains": [_part(p) for p in score.domains],
+        "tasks": [_part(p) for p in score.tasks],
+    }
+    attempt.save()
+
+
+def _part(part) -> dict:
+    return {
+        "key": part.key,
+        "correct": part.correct,
+        "total": part.total,
+        "percent": part.percent,
+        "meets": part.meets_competencies,
+    }

@@ -1,0 +1,120 @@
+// Exam screen behaviour: countdown display, autosave ordering, keyboard shortcuts.
+// The server is the authority on time; this only displays it and resyncs from responses.
+(function () {
+  "use strict";
+
+  let clockEnd = null;
+  let warned = {};
+  let questionShownAt = performance.now();
+
+  function pad(n) { return String(n).padStart(2, "0"); }
+
+  function formatSeconds(total) {
+    const h = Math.floor(total / 3600), m = Math.floor((total % 3600) / 60), s = total % 60;
+    return h ? h + ":" + pad(m) + ":" + pad(s) : m + ":" + pad(s);
+  }
+
+  function syncClock(remainingSeconds) {
+    if (remainingSeconds === null || remainingSeconds === undefined || remainingSeconds === "") return;
+    clockEnd = performance.now() + Number(remainingSeconds) * 1000;
+  }
+
+  function tick() {
+    const clock = document.getElementById("clock");
+    if (!clock || clockEnd === null) return;
+    const left = Math.max(0, Math.round((clockEnd - performance.now()) / 1000));
+    const text = document.getElementById("clock-text");
+    if (text) text.textContent = formatSeconds(left);
+    clock.classList.toggle("warning", left <= 15 * 60 && left > 5 * 60);
+    clock.classList.toggle("critical", left <= 5 * 60);
+    [15, 5].forEach(function (minutes) {
+      if (left <= minutes * 60 && left > 0 && !warned[minutes]) {
+        warned[minutes] = true;
+        const box = document.getElementById("clock-warning");
+        if (box) box.textContent = minutes + " " + (clock.dataset.warnLabel || "minutes left");
+      }
+    });
+    if (left === 0 && !warned.done) {
+      warned.done = true;
+      const form = document.getElementById("timeout-form");
+      if (form) form.submit();
+    }
+  }
+
+  function initScreen() {
+    const clock = document.getElementById("clock");
+    if (clock && clock.dataset.remaining) {
+      syncClock(clock.dataset.remaining);
+      // Warnings already passed before this page loaded are not announced again.
+      const left = Number(clock.dataset.remaining);
+      [15, 5].forEach(function (m) { if (left <= m * 60 - 60) warned[m] = true; });
+    }
+    questionShownAt = performance.now();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    initScreen();
+    setInterval(tick, 1000);
+    tick();
+  });
+  document.addEventListener("htmx:afterSettle", initScreen);
+
+  // Each autosave carries the client's clock (ms) so the server keeps the newest answer
+  // even if an older request arrives late or is repeated.
+  document.addEventListener("htmx:configRequest", function (event) {
+    const form = event.detail.elt.closest && event.detail.elt.closest("#answer-form");
+    if (!form) return;
+    const seq = String(Date.now());
+    event.detail.parameters.seq = seq;
+    const seqInput = document.getElementById("seq-input");
+    if (seqInput) seqInput.value = seq;
+    const spent = document.getElementById("time-spent-input");
+    if (spent) {
+      const base = Number(spent.dataset.base || 0);
+      const value = String(base + Math.round((performance.now() - questionShownAt) / 1000));
+      event.detail.parameters.time_spent = value;
+      spent.value = value;
+    }
+  });
+
+  function updateProgress(detail) {
+    const cell = document.getElementById("nav-" + detail.slot);
+    if (cell && "is_answered" in detail) cell.classList.toggle("answered", detail.is_answered);
+    if (cell && "is_flagged" in detail) cell.classList.toggle("flagged", detail.is_flagged);
+    if ("remaining_seconds" in detail) syncClock(detail.remaining_seconds);
+  }
+  document.addEventListener("answerSaved", function (e) { updateProgress(e.detail); });
+  document.addEventListener("flagChanged", function (e) { updateProgress(e.detail); });
+
+  // Confirmation before ending an exam.
+  document.addEventListener("submit", function (event) {
+    const message = event.target.dataset && event.target.dataset.confirm;
+    if (message && !window.confirm(message)) event.preventDefault();
+  });
+
+  // Keyboard: 1-6 choose, N next, P previous, F flag (not while typing in a field).
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const target = event.target;
+    if (target && (target.tagName === "TEXTAREA" || target.tagName === "SELECT" ||
+        (target.tagName === "INPUT" && !["radio", "checkbox"].includes(target.type)))) return;
+    const form = document.getElementById("answer-form");
+    if (!form) return;
+    const key = event.key.toLowerCase();
+    if (/^[1-6]$/.test(key)) {
+      const input = form.querySelector('input[data-key="' + key + '"]');
+      if (input && !input.disabled) {
+        input.checked = input.type === "checkbox" ? !input.checked : true;
+        input.focus();
+        input.dispatchEvent(new Event("change", { bubbles: true }));
+        event.preventDefault();
+      }
+      return;
+    }
+    const button = document.querySelector('[data-shortcut="' + key + '"]');
+    if (button && !button.disabled) {
+      event.preventDefault();
+      button.click();
+    }
+  });
+})();

@@ -1,0 +1,32 @@
+from django.urls import path
+
+from quiz.views import attempts, exams, pages
+
+app_name = "quiz"
+
+urlpatterns = [
+    path("", pages.home, name="home"),
+    path("dashboard/", pages.dashboard, name="dashboard"),
+    path("topics/<slug:topic_key>/", pages.topic_detail, name="topic-detail"),
+    path("exams/new/", exams.exam_new, name="exam-new"),
+    path("exams/full/", exams.start_full_exam, name="start-full-exam"),
+    path(
+        "attempts/<int:attempt_id>/questions/<int:slot>/",
+        attempts.attempt_question,
+        name="attempt-question",
+    ),
+    path(
+        "attempts/<int:attempt_id>/questions/<int:slot>/flag/",
+        attempts.flag_question,
+        name="flag-question",
+    ),
+    path(
+        "attempts/<int:attempt_id>/questions/<int:slot>/check/",
+        attempts.check_answer,
+        name="check-answer",
+    ),
+    path("attempts/<int:attempt_id>/review/", attempts.attempt_review, name="attempt-review"),
+    path("attempts/<int:attempt_id>/submit/", attempts.submit_attempt, name="submit-attempt"),
+    path("attempts/<int:attempt_id>/result/", attempts.attempt_result, name="attempt-result"),
+    path("attempts/<int:attempt_id>/answers/", attempts.attempt_answers, name="attempt-answers"),
+]

@@ -1,0 +1,297 @@
+"""Taking an attempt: question screen, autosave, flag, review, submit, results."""
+
+from __future__ import annotations
+
+import time
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
+
+from quiz import selectors, services
+from quiz.forms import AnswerForm, FlagForm
+from quiz.models import Attempt, Domain, TaskStatement
+from quiz.views.types import HtmxHttpRequest
+
+
+def _own_attempt(request: HtmxHttpRequest, attempt_id: int) -> Attempt:
+    """Load the user's attempt (404 for anyone else's) and finalize it if its time is up."""
+    attempt = get_object_or_404(Attempt.objects.for_user(request.user), pk=attempt_id)
+    return services.attempt_finalize_if_overdue(attempt=attempt, now=timezone.now())
+
+
+def _redirect(request: HtmxHttpRequest, url: str) -> HttpResponse:
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
+
+
+def _result_url(attempt: Attempt) -> str:
+    return reverse("quiz:attempt-result", kwargs={"attempt_id": attempt.pk})
+
+
+def _question_url(attempt: Attempt, slot: int) -> str:
+    return reverse("quiz:attempt-question", kwargs={"attempt_id": attempt.pk, "slot": slot})
+
+
+def _slot_or_404(attempt: Attempt, slot: int):
+    slot_row = selectors.attempt_slot(attempt=attempt, slot=slot)
+    if slot_row is None:
+        raise Http404("No such question in this attempt.")
+    return slot_row
+
+
+def _question_context(attempt: Attempt, slot_row, now) -> dict:
+    choices = selectors.slot_choices(slot_row=slot_row)
+    context = {
+        "attempt": attempt,
+        "question": selectors.presented_question(slot_row=slot_row, choices=choices),
+        "navigator": selectors.attempt_navigator(attempt=attempt, current_slot=slot_row.slot),
+        "clock": selectors.attempt_clock(attempt=attempt, now=now),
+        "topic": slot_row.question.topic,
+        "time_spent_seconds": slot_row.time_spent_seconds,
+    }
+    context["status"] = next(s for s in context["navigator"].statuses if s.slot == slot_row.slot)
+    # Practice shows the key only for a slot already checked; exams never before the end.
+    if attempt.is_practice and slot_row.is_correct is not None:
+        context["feedback"] = {
+            "is_correct": slot_row.is_correct,
+            "choices": {choice.pk: choice for choice in choices},
+            "explanation": slot_row.question.explanation,
+            "references": slot_row.question.references,
+        }
+    return context
+
+
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+def attempt_question(request: HtmxHttpRequest, attempt_id: int, slot: int) -> HttpResponse:
+    attempt = _own_attempt(request, attempt_id)
+    if attempt.is_finished:
+        if request.method == "POST":
+            messages.warning(request, "This attempt has ended; your saved answers were scored.")
+        return _redirect(request, _result_url(attempt))
+    slot_row = _slot_or_404(attempt, slot)
+    now = timezone.now()
+
+    if request.method == "POST":
+        form = AnswerForm(request.POST, choice_ids=slot_row.choice_order)
+        if not form.is_valid():
+            return HttpResponse(
+                "Invalid answer: "
+                + "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()),
+                status=400,
+                content_type="text/plain",
+            )
+        data = form.cleaned_data
+        # Without JavaScript there is no client clock; the server's (in ms) orders the saves.
+        sequence = data["seq"] or int(time.time() * 1000)
+        try:
+            outcome = services.answer_save(
+                attempt=attempt,
+                slot=slot_row,
+                choice_ids=data["choice"],
+                sequence=sequence,
+                time_spent_seconds=data["time_spent"],
+                now=now,
+            )
+        except services.AttemptClosed as closed:
+            messages.warning(request, str(closed))
+            return _redirect(
+                request,
+                _result_url(attempt) if attempt.is_finished else _question_url(attempt, slot),
+            )
+        if not request.htmx:
+            go = request.POST.get("go", "")
+            if go == "check" and attempt.is_practice:
+                return check_answer(request, attempt_id, slot)
+            target = {"next": slot + 1, "previous": slot - 1}.get(go, slot)
+            if go == "review" or target > attempt.question_count:
+                return redirect("quiz:attempt-review", attempt_id=attempt.pk)
+            return redirect(_question_url(attempt, max(1, target)))
+        navigator = selectors.attempt_navigator(attempt=attempt, current_slot=slot)
+        status = next(s for s in navigator.statuses if s.slot == slot)
+        response = TemplateResponse(
+            request,
+            "quiz/attempt_question.html#autosave-response",
+            {
+                "status": status,
+                "outcome": outcome.value,
+                "navigator": navigator,
+                "clock": selectors.attempt_clock(attempt=attempt, now=now),
+            },
+        )
+        return trigger_client_event(
+            response,
+            "answerSaved",
+            {
+                "slot": slot,
+                "answered": navigator.answered_count,
+                "flagged": navigator.flagged_count,
+                "is_answered": status.is_answered,
+                "remaining_seconds": selectors.attempt_clock(
+                    attempt=attempt, now=now
+                ).remaining_seconds,
+            },
+        )
+
+    context = _question_context(attempt, slot_row, now)
+    template = "quiz/attempt_question.html" + ("#question-screen" if request.htmx else "")
+    return TemplateResponse(request, template, context)
+
+
+@require_POST
+def flag_question(request: HtmxHttpRequest, attempt_id: int, slot: int) -> HttpResponse:
+    attempt = _own_attempt(request, attempt_id)
+    if attempt.is_finished:
+        return _redirect(request, _result_url(attempt))
+    slot_row = _slot_or_404(attempt, slot)
+    form = FlagForm(request.POST)
+    form.is_valid()
+    now = timezone.now()
+    try:
+        services.flag_set(
+            attempt=attempt,
+            slot=slot_row,
+            is_flagged=form.cleaned_data.get("flagged", False),
+            now=now,
+        )
+    except services.AttemptClosed:
+        return _redirect(request, _result_url(attempt))
+    if not request.htmx:
+        return redirect(_question_url(attempt, slot))
+    navigator = selectors.attempt_navigator(attempt=attempt, current_slot=slot)
+    status = next(s for s in navigator.statuses if s.slot == slot)
+    response = TemplateResponse(
+        request,
+        "quiz/attempt_question.html#flag-response",
+        {"attempt": attempt, "question": status, "navigator": navigator},
+    )
+    return trigger_client_event(
+        response,
+        "flagChanged",
+        {"slot": slot, "flagged": navigator.flagged_count, "is_flagged": status.is_flagged},
+    )
+
+
+@require_POST
+def check_answer(request: HtmxHttpRequest, attempt_id: int, slot: int) -> HttpResponse:
+    """Practice mode: grade this question now and show its feedback."""
+    attempt = _own_attempt(request, attempt_id)
+    if not attempt.is_practice:
+        raise Http404("Feedback before the end is only available in practice mode.")
+    if attempt.is_finished:
+        return _redirect(request, _result_url(attempt))
+    slot_row = _slot_or_404(attempt, slot)
+    now = timezone.now()
+    try:
+        services.answer_check(attempt=attempt, slot=slot_row, now=now)
+    except services.AttemptClosed:
+        return _redirect(request, _result_url(attempt))
+    if not request.htmx:
+        return redirect(_question_url(attempt, slot))
+    slot_row = _slot_or_404(attempt, slot)
+    return TemplateResponse(
+        request,
+        "quiz/attempt_question.html#question-screen",
+        _question_context(attempt, slot_row, now),
+    )
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def attempt_review(request: HtmxHttpRequest, attempt_id: int) -> HttpResponse:
+    """The review screen before the end: unanswered and flagged questions, then confirm."""
+    attempt = _own_attempt(request, attempt_id)
+    if attempt.is_finished:
+        return _redirect(request, _result_url(attempt))
+    now = timezone.now()
+    return TemplateResponse(
+        request,
+        "quiz/attempt_review.html",
+        {
+            "attempt": attempt,
+            "navigator": selectors.attempt_navigator(attempt=attempt),
+            "clock": selectors.attempt_clock(attempt=attempt, now=now),
+        },
+    )
+
+
+@require_POST
+def submit_attempt(request: HtmxHttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = _own_attempt(request, attempt_id)
+    if not attempt.is_finished:
+        services.attempt_submit(attempt=attempt, now=timezone.now())
+    return _redirect(request, _result_url(attempt))
+
+
+@require_GET
+def attempt_result(request: HtmxHttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = _own_attempt(request, attempt_id)
+    if not attempt.is_finished:
+        return redirect("quiz:attempt-review", attempt_id=attempt.pk)
+    domain_rows = {
+        key: (name, weight, number)
+        for key, name, weight, number in Domain.objects.values_list(
+            "key", "name", "weight_percent", "number"
+        )
+    }
+    task_names = dict(TaskStatement.objects.values_list("code", "name"))
+    detail = attempt.score_detail
+    domains = [
+        {
+            **part,
+            "name": domain_rows.get(part["key"], (part["key"],))[0],
+            "weight": domain_rows.get(part["key"], (None, None))[1],
+            "number": domain_rows.get(part["key"], (None, None, 0))[2],
+        }
+        for part in detail.get("domains", [])
+    ]
+    tasks_by_domain: dict[str, list[dict]] = {}
+    for part in detail.get("tasks", []):
+        tasks_by_domain.setdefault(part["key"].split(".")[0], []).append(
+            {**part, "name": task_names.get(part["key"], "")}
+        )
+    for domain in domains:
+        domain["tasks"] = tasks_by_domain.get(str(domain["number"]), [])
+    return TemplateResponse(
+        request,
+        "quiz/attempt_result.html",
+        {
+            "attempt": attempt,
+            "domains": domains,
+            "pace": selectors.attempt_pace(attempt=attempt),
+            "passing_score": detail.get("passing_score", 750),
+        },
+    )
+
+
+@require_GET
+def attempt_answers(request: HtmxHttpRequest, attempt_id: int) -> HttpResponse:
+    """Post-exam review of every question, filterable by all / wrong / flagged / domain."""
+    attempt = _own_attempt(request, attempt_id)
+    if not attempt.is_finished:
+        raise Http404("The answers are shown once the attempt has ended.")
+    show = request.GET.get("show", "all")
+    if show not in {"all", "wrong", "flagged"}:
+        show = "all"
+    domain_key = request.GET.get("domain", "")
+    return TemplateResponse(
+        request,
+        "quiz/attempt_answers.html",
+        {
+            "attempt": attempt,
+            "items": selectors.attempt_review_items(
+                attempt=attempt, show=show, domain_key=domain_key
+            ),
+            "show": show,
+            "domain_key": domain_key,
+            "domains": Domain.objects.all(),
+        },
+    )
