@@ -164,8 +164,17 @@ def import_bank(bank: Bank) -> ImportSummary:
             _sync_choices(row, question, concepts_by_key)
     Choice.objects.bulk_create(new_choices)
 
-    retired = Question.objects.filter(is_active=True).exclude(key__in=seen_question_keys)
-    retired_count = retired.update(is_active=False)
+    # Select first so that an unchanged bank issues no UPDATE at all.
+    retired_ids = [
+        row.pk
+        for key, row in questions_by_key.items()
+        if key not in seen_question_keys and row.is_active
+    ]
+    retired_count = 0
+    if retired_ids:
+        retired_count = Question.objects.filter(pk__in=retired_ids, is_active=True).update(
+            is_active=False
+        )
     return ImportSummary(
         created=counter.created,
         updated=counter.updated,
