@@ -1,0 +1,67 @@
+"""Home page, study notes and the markdown sanitizer."""
+
+import pytest
+from django.urls import reverse
+
+from quiz.templatetags.quiz_tags import markdown
+from tests.factories import QuestionFactory, TopicFactory, blueprint
+from tests.views.helpers import question_url, start_custom
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_lists_domains_with_weights_and_topics_with_question_counts(client):
+    _, domains = blueprint()
+    topic = TopicFactory(domain=domains[0], name="AWS CodeDeploy")
+    for _ in range(3):
+        QuestionFactory(domain=domains[0], topic=topic)
+    QuestionFactory(domain=domains[0], topic=topic, is_active=False)
+    html = client.get("/").content.decode()
+    assert "Domain 1: SDLC Automation" in html and "22% of the exam" in html
+    assert "Domain 6: Security and Compliance" in html
+    assert "AWS CodeDeploy" in html and "3 questions" in html
+
+
+def test_topic_page_renders_notes_links_and_a_practice_button(client_logged_in):
+    _, domains = blueprint()
+    topic = TopicFactory(domain=domains[1], notes="**Bold** fact and [docs](https://docs.aws.amazon.com/x).")
+    QuestionFactory(domain=domains[1], topic=topic)
+    html = client_logged_in.get(topic.get_absolute_url()).content.decode()
+    assert "<strong>Bold</strong>" in html
+    assert 'href="https://docs.aws.amazon.com/x"' in html
+    assert reverse("quiz:exam-new") + f"?topic={topic.key}" in html
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "<script>alert(1)</script>",
+        '<img src=x onerror="alert(1)">',
+        "[click](javascript:alert(1))",
+        '<a href="javascript:alert(1)">x</a>',
+    ],
+)
+def test_markdown_renders_hostile_input_inert(hostile):
+    html = str(markdown(f"Text {hostile} more"))
+    # Raw HTML arrives as escaped text; no live tag, handler or javascript: link survives.
+    assert "<script" not in html and "<img" not in html
+    assert "<a href=\"javascript" not in html and "href=\"javascript" not in html.replace("&lt;a href=", "")
+
+
+def test_a_question_with_script_in_its_stem_renders_inert_on_the_exam_screen(client_logged_in, exam_bank):
+    from quiz.models import Choice, Question
+
+    Question.objects.update(stem='Pick one <script>alert("x")</script> <img src=x onerror=alert(1)>')
+    Choice.objects.update(text='<script>alert("c")</script>')
+    attempt = start_custom(client_logged_in, count=5)
+    html = client_logged_in.get(question_url(attempt, 1)).content.decode()
+    body = html.split("</head>")[1]
+    assert "<script" not in body
+    assert "<img" not in body
+
+
+def test_pages_send_a_content_security_policy_without_inline_script(client):
+    response = client.get("/")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "<script>" not in response.content.decode()
