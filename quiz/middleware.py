@@ -1,9 +1,12 @@
-"""Small middleware: htmx-aware login redirects and the Content-Security-Policy header."""
+"""Small middleware: htmx-aware login redirects, CSP header, finalizing overdue attempts."""
 
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django_htmx.http import HttpResponseClientRedirect
+
+from quiz.engine import timing
 
 # Every script and style is a static file, so no 'unsafe-inline' is needed.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -47,3 +50,42 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         return response
+
+
+DEADLINE_HINT_KEY = "quiz_next_deadline"
+
+
+def remember_deadline(request: HttpRequest, deadline_at) -> None:
+    """Keep the earliest deadline of this session's timed attempts (read by the middleware)."""
+    if deadline_at is None:
+        return
+    timestamp = deadline_at.timestamp()
+    current = request.session.get(DEADLINE_HINT_KEY)
+    if current is None or timestamp < current:
+        request.session[DEADLINE_HINT_KEY] = timestamp
+
+
+class OverdueAttemptMiddleware:
+    """Finalize the user's attempts whose time ran out, on their next request of any kind.
+
+    The session carries the earliest deadline, so ordinary requests cost no query; only a
+    request after that deadline (plus grace) looks up and scores the overdue attempts.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        hint = request.session.get(DEADLINE_HINT_KEY) if hasattr(request, "session") else None
+        if hint is not None and request.user.is_authenticated:
+            now = timezone.now()
+            if now.timestamp() > hint + timing.GRACE_SECONDS:
+                from quiz import services
+
+                services.attempts_expire_overdue(now=now, user=request.user)
+                next_deadline = services.next_deadline(user=request.user)
+                if next_deadline is None:
+                    request.session.pop(DEADLINE_HINT_KEY, None)
+                else:
+                    request.session[DEADLINE_HINT_KEY] = next_deadline.timestamp()
+        return self.get_response(request)

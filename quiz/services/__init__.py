@@ -12,6 +12,7 @@ from quiz.services.attempts import (
     attempt_submit,
     attempts_expire_overdue,
     flag_set,
+    next_deadline,
 )
 
 __all__ = [
@@ -26,4 +27,5 @@ __all__ = [
     "attempt_submit",
     "attempts_expire_overdue",
     "flag_set",
+    "next_deadline",
 ]

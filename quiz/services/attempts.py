@@ -269,6 +269,18 @@ def attempts_expire_overdue(*, now: datetime, user=None) -> int:
     return count
 
 
+def next_deadline(*, user) -> datetime | None:
+    """Return the earliest deadline among the user's timed attempts still in progress."""
+    return (
+        Attempt.objects.for_user(user)
+        .in_progress()
+        .exclude(deadline_at=None)
+        .order_by("deadline_at")
+        .values_list("deadline_at", flat=True)
+        .first()
+    )
+
+
 def _grade_and_close(attempt: Attempt, now: datetime) -> None:
     """Grade every slot, store chosen choices and the score (the attempt row is locked)."""
     slots = list(

@@ -10,12 +10,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from quiz import selectors, services
 from quiz.forms import CustomExamForm
+from quiz.middleware import remember_deadline
 from quiz.models import Attempt
 from quiz.services.attempts import full_exam_request
 from quiz.views.types import HtmxHttpRequest
 
 
 def _redirect_to_attempt(request: HtmxHttpRequest, attempt: Attempt) -> HttpResponse:
+    remember_deadline(request, attempt.deadline_at)
     return redirect("quiz:attempt-question", attempt_id=attempt.pk, slot=1)
 
 

@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from quiz import selectors
+from quiz import selectors, services
 from quiz.forms import SignUpForm
 from quiz.models import Topic
 from quiz.views.types import HtmxHttpRequest
@@ -28,6 +28,7 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     now = timezone.now()
+    services.attempts_expire_overdue(now=now, user=request.user)
     in_progress = [
         (attempt, selectors.attempt_clock(attempt=attempt, now=now))
         for attempt in selectors.in_progress_attempts(user=request.user)

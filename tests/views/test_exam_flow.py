@@ -259,3 +259,13 @@ def test_a_second_exam_prefers_questions_not_yet_seen(client_logged_in, exam_ban
     seen = set(AttemptQuestion.objects.filter(attempt=first).values_list("question", flat=True))
     again = set(AttemptQuestion.objects.filter(attempt=second).values_list("question", flat=True))
     assert not seen & again
+
+
+def test_an_expired_attempt_is_finalized_by_any_later_request(client_logged_in, exam_bank):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        attempt = start_custom(client_logged_in, count=5, minutes=5)
+    with time_machine.travel(start + timedelta(minutes=7), tick=False):
+        client_logged_in.get(reverse("quiz:home"))
+    attempt.refresh_from_db()
+    assert attempt.status == "expired"
