@@ -246,3 +246,25 @@ class ChosenChoice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempt_question} -> {self.choice_id}"
+
+
+class ReviewCard(models.Model):
+    """A question in the learner's Leitner review queue (entered by a wrong answer)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_cards"
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    box = models.PositiveSmallIntegerField()
+    due_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "question"], name="review_card_unique"),
+            models.CheckConstraint(condition=Q(box__gte=1, box__lte=5), name="review_box_1_to_5"),
+        ]
+        indexes = [models.Index(fields=["user", "due_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.question_id} box {self.box}"

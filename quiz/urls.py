@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quiz.views import attempts, exams, pages
+from quiz.views import attempts, exams, pages, progress
 
 app_name = "quiz"
 
@@ -8,6 +8,11 @@ urlpatterns = [
     path("", pages.home, name="home"),
     path("dashboard/", pages.dashboard, name="dashboard"),
     path("topics/<slug:topic_key>/", pages.topic_detail, name="topic-detail"),
+    path("progress/", progress.progress_page, name="progress"),
+    path("progress/confusions/<slug:concept_key>/", progress.confusion_detail, name="confusion-detail"),
+    path("progress/drill/", progress.start_drill, name="start-drill"),
+    path("progress/answers.csv", progress.export_answers, name="export-answers"),
+    path("progress/domains.csv", progress.export_domain_results, name="export-domain-results"),
     path("exams/new/", exams.exam_new, name="exam-new"),
     path("exams/full/", exams.start_full_exam, name="start-full-exam"),
     path(

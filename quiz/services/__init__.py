@@ -11,6 +11,7 @@ from quiz.services.attempts import (
     attempt_start,
     attempt_submit,
     attempts_expire_overdue,
+    drill_start,
     flag_set,
     next_deadline,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "attempt_start",
     "attempt_submit",
     "attempts_expire_overdue",
+    "drill_start",
     "flag_set",
     "next_deadline",
 ]

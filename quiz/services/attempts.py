@@ -15,9 +15,20 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from quiz.engine import scoring, selection, timing
+from quiz.engine import scoring, timing
+from quiz.engine import selection as selection_module
 from quiz.engine.types import GradedAnswer, History, PoolQuestion
-from quiz.models import Attempt, AttemptQuestion, Choice, ChosenChoice, Domain, Exam, Question
+from quiz.models import (
+    Attempt,
+    AttemptQuestion,
+    Choice,
+    ChosenChoice,
+    Domain,
+    Exam,
+    Question,
+    ReviewCard,
+)
+from quiz.services.reviews import review_cards_update
 
 
 class SelectionShortfall(Exception):
@@ -124,33 +135,56 @@ def attempt_start(*, user, request: ExamRequest, now: datetime, seed: int | None
             )
             % {"available": len(pool)}
         )
-    quotas = selection.apportion(request.question_count, weights)
-    question_ids, shortfalls = selection.select_questions(
+    quotas = selection_module.apportion(request.question_count, weights)
+    question_ids, shortfalls = selection_module.select_questions(
         pool, quotas, rng, rebalance=request.mode != Attempt.Mode.FULL
     )
     if shortfalls:
         raise SelectionShortfall(_shortfall_message(shortfalls, domain_names))
 
+    return _open_attempt(
+        user=user,
+        mode=request.mode,
+        title=request.title or Attempt.Mode(request.mode).label,
+        question_ids=question_ids,
+        time_limit_minutes=request.time_limit_minutes,
+        seed=seed,
+        rng=rng,
+        now=now,
+        selection={"domains": list(request.domain_keys), "topics": list(request.topic_keys)},
+    )
+
+
+def _open_attempt(
+    *,
+    user,
+    mode: str,
+    title: str,
+    question_ids: Sequence[int],
+    time_limit_minutes: int | None,
+    seed: int,
+    rng: random.Random,
+    now: datetime,
+    selection: dict,
+) -> Attempt:
+    """Create the attempt and freeze its slots with a shuffled choice order (3 queries)."""
     choices_by_question: dict[int, list[int]] = defaultdict(list)
     for question_id, choice_id in Choice.objects.filter(question_id__in=question_ids).values_list(
         "question_id", "pk"
     ):
         choices_by_question[question_id].append(choice_id)
     domain_of = dict(Question.objects.filter(pk__in=question_ids).values_list("pk", "domain_id"))
-    limit_seconds = request.time_limit_minutes * 60 if request.time_limit_minutes else None
+    limit_seconds = time_limit_minutes * 60 if time_limit_minutes else None
     attempt = Attempt.objects.create(
         user=user,
-        mode=request.mode,
-        title=request.title or Attempt.Mode(request.mode).label,
+        mode=mode,
+        title=title,
         seed=seed,
         question_count=len(question_ids),
         time_limit_seconds=limit_seconds,
         started_at=now,
         deadline_at=timing.deadline_for(now, limit_seconds),
-        selection={
-            "domains": list(request.domain_keys),
-            "topics": list(request.topic_keys),
-        },
+        selection=selection,
     )
     AttemptQuestion.objects.bulk_create(
         AttemptQuestion(
@@ -158,11 +192,52 @@ def attempt_start(*, user, request: ExamRequest, now: datetime, seed: int | None
             slot=slot,
             question_id=question_id,
             domain_id=domain_of[question_id],
-            choice_order=selection.shuffle_choices(choices_by_question[question_id], rng),
+            choice_order=selection_module.shuffle_choices(choices_by_question[question_id], rng),
         )
         for slot, question_id in enumerate(question_ids, start=1)
     )
     return attempt
+
+
+@transaction.atomic
+def drill_start(*, user, question_count: int, now: datetime, seed: int | None = None) -> Attempt:
+    """Start a practice drill: questions due for review first, then the weakest topics'.
+
+    Within the weak topics, questions never seen or last answered wrong come first.
+    """
+    from quiz import progress  # reads only; imported here to keep services free of page code
+
+    if seed is None:
+        seed = secrets.randbits(48)
+    rng = random.Random(seed)
+    due_ids = list(
+        ReviewCard.objects.filter(user=user, due_at__lte=now, question__is_active=True)
+        .order_by("due_at")
+        .values_list("question_id", flat=True)[:question_count]
+    )
+    weak_topics = [spot.key for spot in progress.weakest_topic_spots(user=user)[:3]]
+    picked = list(dict.fromkeys(due_ids))
+    if len(picked) < question_count and weak_topics:
+        request = ExamRequest(mode=Attempt.Mode.PRACTICE, question_count=0, time_limit_minutes=None, topic_keys=weak_topics)
+        pool = [q for q in _pool(user=user, request=request) if q.question_id not in picked]
+        pool.sort(key=lambda q: (q.history, rng.random()))
+        picked.extend(q.question_id for q in pool[: question_count - len(picked)])
+    if not picked:
+        raise SelectionShortfall(
+            _("Nothing to drill yet: finish an exam or practise a topic first, so your weak spots are known.")
+        )
+    rng.shuffle(picked)
+    return _open_attempt(
+        user=user,
+        mode=Attempt.Mode.PRACTICE,
+        title=_("Drill: my weak spots"),
+        question_ids=picked,
+        time_limit_minutes=None,
+        seed=seed,
+        rng=rng,
+        now=now,
+        selection={"drill": True, "topics": weak_topics, "due": len(due_ids)},
+    )
 
 
 def _lock_open_attempt(attempt: Attempt, now: datetime) -> Attempt:
@@ -230,6 +305,9 @@ def answer_check(*, attempt: Attempt, slot: AttemptQuestion, now: datetime) -> b
         selected = set(locked.selected_choice_ids)
         locked.is_correct = bool(correct_ids) and selected == correct_ids
         locked.save(update_fields=["is_correct"])
+        review_cards_update(
+            user_id=attempt.user_id, graded=[(locked.question_id, locked.is_correct)], now=now
+        )
         ChosenChoice.objects.bulk_create(
             ChosenChoice(
                 attempt_question=locked, choice_id=choice_id, is_correct=choice_id in correct_ids
@@ -294,6 +372,7 @@ def _grade_and_close(attempt: Attempt, now: datetime) -> None:
 
     graded: list[GradedAnswer] = []
     chosen: list[ChosenChoice] = []
+    newly_graded: list[tuple[int, bool]] = []
     for slot in slots:
         correct = frozenset(correct_by_question[slot.question_id])
         answer = GradedAnswer(
@@ -305,6 +384,7 @@ def _grade_and_close(attempt: Attempt, now: datetime) -> None:
         graded.append(answer)
         if slot.is_correct is None:  # practice slots checked earlier keep their record
             slot.is_correct = answer.is_correct
+            newly_graded.append((slot.question_id, answer.is_correct))
             chosen.extend(
                 ChosenChoice(
                     attempt_question=slot, choice_id=choice_id, is_correct=choice_id in correct
@@ -313,6 +393,7 @@ def _grade_and_close(attempt: Attempt, now: datetime) -> None:
             )
     AttemptQuestion.objects.bulk_update(slots, ["is_correct"])
     ChosenChoice.objects.bulk_create(chosen)
+    review_cards_update(user_id=attempt.user_id, graded=newly_graded, now=now)
 
     exam = Exam.objects.order_by("pk").first()
     passing = exam.passing_score if exam else 750

@@ -69,3 +69,11 @@ def select_count(required: int) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def percent(fraction: float | None) -> str:
+    """Format a 0..1 fraction as a whole percentage."""
+    if fraction is None:
+        return ""
+    return f"{round(100 * fraction)}%"

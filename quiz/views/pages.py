@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from quiz import selectors, services
+from quiz import progress, selectors, services
 from quiz.forms import SignUpForm
 from quiz.models import Topic
 from quiz.views.types import HtmxHttpRequest
@@ -40,6 +40,7 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
             "exam": selectors.exam_blueprint(),
             "in_progress": in_progress,
             "finished": selectors.finished_attempts(user=request.user),
+            "due_count": progress.due_review_count(user=request.user, now=now),
         },
     )
 

@@ -1,0 +1,216 @@
+"""Reads for the progress page and the drill, aggregated in the database."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Avg, Count, F, OuterRef, Q, Subquery
+
+from quiz.engine import reporting
+from quiz.models import Attempt, AttemptQuestion, Choice, ChosenChoice, Domain, Exam, ReviewCard
+
+TREND_ATTEMPTS = 20
+RECENT_ATTEMPTS = 3
+WEAKEST_SHOWN = 5
+
+
+def graded_slots(*, user):
+    """Slots of the user's finished attempts and checked practice questions."""
+    return AttemptQuestion.objects.filter(attempt__user=user, is_correct__isnull=False)
+
+
+def _accuracy(rows, key_field: str):
+    return rows.values(key_field).annotate(
+        total=Count("pk"), correct=Count("pk", filter=Q(is_correct=True))
+    )
+
+
+@dataclass
+class DomainProgress:
+    key: str
+    number: int
+    name: str
+    weight_percent: int
+    answered: int = 0
+    correct: int = 0
+    recent_answered: int = 0
+    recent_correct: int = 0
+    average_seconds: float | None = None
+
+    @property
+    def percent(self) -> float | None:
+        return round(100 * self.correct / self.answered, 1) if self.answered else None
+
+    @property
+    def recent_percent(self) -> float | None:
+        return round(100 * self.recent_correct / self.recent_answered, 1) if self.recent_answered else None
+
+
+@dataclass
+class ProgressReport:
+    domains: list[DomainProgress]
+    weakest_topics: list[reporting.WeakSpot]
+    topics_by_domain: dict[str, list[reporting.WeakSpot]]
+    tasks_by_domain: dict[str, list[reporting.WeakSpot]]
+    confusions: list[dict]
+    readiness: reporting.Readiness
+    trend: list[reporting.TrendLine]
+    trend_attempts: int
+    due_count: int
+    answered: int
+    target_seconds: float
+    finished_attempts: int = 0
+    topic_names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_empty(self) -> bool:
+        return self.answered == 0
+
+
+def due_review_count(*, user, now: datetime) -> int:
+    return ReviewCard.objects.filter(user=user, due_at__lte=now).count()
+
+
+def progress_report(*, user, now: datetime) -> ProgressReport:
+    """Everything the progress page shows, in a fixed number of queries."""
+    exam = Exam.objects.order_by("pk").first()
+    passing = exam.passing_score if exam else 750
+    target_seconds = exam.time_limit_minutes * 60 / exam.question_count if exam else 144
+    domains = {
+        d.key: DomainProgress(d.key, d.number, d.name, d.weight_percent) for d in Domain.objects.all()
+    }
+    slots = graded_slots(user=user)
+    for row in _accuracy(slots, "domain__key").annotate(
+        average_seconds=Avg("time_spent_seconds", filter=Q(time_spent_seconds__gt=0))
+    ):
+        domain = domains.get(row["domain__key"])
+        if domain:
+            domain.answered, domain.correct = row["total"], row["correct"]
+            domain.average_seconds = row["average_seconds"]
+
+    finished = Attempt.objects.for_user(user).finished()
+    recent_ids = finished.order_by("-finished_at").values("pk")[:RECENT_ATTEMPTS]
+    for row in _accuracy(slots.filter(attempt__in=list(recent_ids.values_list("pk", flat=True))), "domain__key"):
+        domain = domains.get(row["domain__key"])
+        if domain:
+            domain.recent_answered, domain.recent_correct = row["total"], row["correct"]
+
+    answered = sum(d.answered for d in domains.values())
+    overall = sum(d.correct for d in domains.values()) / answered if answered else 0.5
+
+    topic_rows = _accuracy(slots, "question__topic__key").annotate(
+        name=F("question__topic__name"), domain_key=F("question__topic__domain__key")
+    )
+    topics_by_domain: dict[str, list[reporting.WeakSpot]] = defaultdict(list)
+    topic_domain = {}
+    rows = []
+    for row in topic_rows:
+        topic_domain[row["question__topic__key"]] = row["domain_key"]
+        rows.append(reporting.AccuracyRow(row["question__topic__key"], row["name"], row["correct"], row["total"]))
+    ranked_topics = reporting.rank_weak_spots(rows, overall)
+    for spot in ranked_topics:
+        topics_by_domain[topic_domain[spot.key]].append(spot)
+
+    task_rows = _accuracy(slots, "question__task__code").annotate(
+        name=F("question__task__name"), domain_key=F("question__task__domain__key")
+    )
+    tasks_by_domain: dict[str, list[reporting.WeakSpot]] = defaultdict(list)
+    task_domain = {}
+    rows = []
+    for row in task_rows:
+        task_domain[row["question__task__code"]] = row["domain_key"]
+        rows.append(reporting.AccuracyRow(row["question__task__code"], row["name"], row["correct"], row["total"]))
+    for spot in sorted(reporting.rank_weak_spots(rows, overall), key=lambda s: s.key):
+        tasks_by_domain[task_domain[spot.key]].append(spot)
+
+    # Trend: per attempt and domain over the last attempts, oldest first.
+    trend_ids = list(
+        finished.exclude(mode=Attempt.Mode.PRACTICE).order_by("-finished_at").values_list("pk", flat=True)[:TREND_ATTEMPTS]
+    )
+    order = {pk: index for index, pk in enumerate(reversed(trend_ids))}
+    series: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for row in _accuracy(slots.filter(attempt__in=trend_ids), "domain__key").values(
+        "attempt_id", "domain__key", "total", "correct"
+    ).order_by():
+        series[row["domain__key"]].append((order[row["attempt_id"]], round(100 * row["correct"] / row["total"], 1)))
+    for points in series.values():
+        points.sort()
+    ordered_series = {key: series[key] for key in domains if key in series}
+
+    readiness = reporting.predict_readiness(
+        [(d.key, d.correct, d.answered) for d in domains.values()],
+        {d.key: d.weight_percent for d in domains.values()},
+        passing,
+    )
+    return ProgressReport(
+        domains=list(domains.values()),
+        weakest_topics=ranked_topics[:WEAKEST_SHOWN],
+        topics_by_domain=dict(topics_by_domain),
+        tasks_by_domain=dict(tasks_by_domain),
+        confusions=confusion_rows(user=user),
+        readiness=readiness,
+        trend=reporting.trend_lines(ordered_series, len(trend_ids)),
+        trend_attempts=len(trend_ids),
+        due_count=due_review_count(user=user, now=now),
+        answered=answered,
+        target_seconds=target_seconds,
+        finished_attempts=len(trend_ids),
+    )
+
+
+def confusion_rows(*, user, limit: int = 8) -> list[dict]:
+    """The distractor concepts the user chose most, with the concept the case called for."""
+    called_for = Choice.objects.filter(
+        question=OuterRef("choice__question"), is_correct=True, concept__isnull=False
+    ).order_by("label")
+    rows = (
+        ChosenChoice.objects.filter(
+            attempt_question__attempt__user=user, is_correct=False, choice__concept__isnull=False
+        )
+        .annotate(
+            called_for_name=Subquery(called_for.values("concept__name")[:1]),
+        )
+        .values("choice__concept__key", "choice__concept__name", "called_for_name")
+        .annotate(times=Count("pk"), questions=Count("attempt_question__question", distinct=True))
+        .order_by("-times", "choice__concept__key")[:limit]
+    )
+    return list(rows)
+
+
+def confusion_questions(*, user, concept_key: str):
+    """The user's graded slots where they chose a distractor standing for `concept_key`."""
+    return (
+        AttemptQuestion.objects.filter(
+            attempt__user=user,
+            chosen__is_correct=False,
+            chosen__choice__concept__key=concept_key,
+        )
+        .select_related("question__topic", "attempt")
+        .distinct()
+        .order_by("-attempt__started_at", "slot")[:50]
+    )
+
+
+def weakest_topic_spots(*, user) -> list[reporting.WeakSpot]:
+    """The user's topics ranked weakest first (2 queries)."""
+    slots = graded_slots(user=user)
+    totals = slots.aggregate(total=Count("pk"), correct=Count("pk", filter=Q(is_correct=True)))
+    overall = totals["correct"] / totals["total"] if totals["total"] else 0.5
+    rows = [
+        reporting.AccuracyRow(row["question__topic__key"], row["name"], row["correct"], row["total"])
+        for row in _accuracy(slots, "question__topic__key").annotate(name=F("question__topic__name"))
+    ]
+    return reporting.rank_weak_spots(rows, overall)
+
+
+def domain_results_by_attempt(*, user):
+    """Rows of (attempt, domain) with correct and total for the user's finished attempts."""
+    return (
+        graded_slots(user=user)
+        .filter(attempt__finished_at__isnull=False)
+        .values("attempt_id", "attempt__title", "attempt__finished_at", "domain__key", "domain__number")
+        .annotate(total=Count("pk"), correct=Count("pk", filter=Q(is_correct=True)))
+        .order_by("attempt__finished_at", "attempt_id", "domain__number")
+    )
