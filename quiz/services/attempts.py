@@ -218,10 +218,7 @@ def drill_start(*, user, question_count: int, now: datetime, seed: int | None = 
     weak_topics = [spot.key for spot in progress.weakest_topic_spots(user=user)[:3]]
     picked = list(dict.fromkeys(due_ids))
     if len(picked) < question_count and weak_topics:
-        request = ExamRequest(mode=Attempt.Mode.PRACTICE, question_count=0, time_limit_minutes=None, topic_keys=weak_topics)
-        pool = [q for q in _pool(user=user, request=request) if q.question_id not in picked]
-        pool.sort(key=lambda q: (q.history, rng.random()))
-        picked.extend(q.question_id for q in pool[: question_count - len(picked)])
+        picked.extend(_weak_topic_questions(user, weak_topics, question_count - len(picked), set(picked), rng))
     if not picked:
         raise SelectionShortfall(
             _("Nothing to drill yet: finish an exam or practise a topic first, so your weak spots are known.")
@@ -238,6 +235,33 @@ def drill_start(*, user, question_count: int, now: datetime, seed: int | None = 
         now=now,
         selection={"drill": True, "topics": weak_topics, "due": len(due_ids)},
     )
+
+
+# The weakest topic gets half of a drill, the next two a quarter each.
+DRILL_TOPIC_WEIGHTS = (2, 1, 1)
+
+
+def _weak_topic_questions(user, topic_keys: list[str], count: int, exclude: set[int], rng) -> list[int]:
+    """Pick `count` questions across the weakest topics, unseen and last-wrong ones first."""
+    request = ExamRequest(
+        mode=Attempt.Mode.PRACTICE, question_count=0, time_limit_minutes=None, topic_keys=topic_keys
+    )
+    topic_of = dict(
+        Question.objects.filter(topic__key__in=topic_keys).values_list("pk", "topic__key")
+    )
+    by_topic: dict[str, list[PoolQuestion]] = {key: [] for key in topic_keys}
+    for question in _pool(user=user, request=request):
+        if question.question_id not in exclude:
+            by_topic[topic_of[question.question_id]].append(question)
+    for questions in by_topic.values():
+        questions.sort(key=lambda q: (q.history, rng.random()))
+    weights = dict(zip(topic_keys, DRILL_TOPIC_WEIGHTS, strict=False))
+    quotas = selection_module.apportion(count, weights)
+    picked = [q.question_id for key in topic_keys for q in by_topic[key][: quotas[key]]]
+    leftovers = [q for key in topic_keys for q in by_topic[key][quotas[key] :]]
+    leftovers.sort(key=lambda q: q.history)
+    picked.extend(q.question_id for q in leftovers[: count - len(picked)])
+    return picked
 
 
 def _lock_open_attempt(attempt: Attempt, now: datetime) -> Attempt:
