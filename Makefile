@@ -30,6 +30,14 @@ test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
+# Load and durability test: two gunicorn servers on PostgreSQL (DATABASE_URL), or one on SQLite.
+load: $(VENV)/.installed-dev
+	$(BIN)/python loadtest/run.py
+
+# Hot-path benchmark against a bare-Django reference in the same run (not part of make test).
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/run.py $(if $(BENCH_SECONDS),--seconds $(BENCH_SECONDS),)
+
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
