@@ -12,9 +12,15 @@ MIN_CUSTOM_QUESTIONS = 5
 
 
 class SignUpForm(UserCreationForm):
+    email = forms.EmailField(
+        label=_("Email (optional)"),
+        required=False,
+        help_text=_("Only used to reset a forgotten password."),
+    )
+
     class Meta(UserCreationForm.Meta):
         model = User
-        fields = ["username"]
+        fields = ["username", "email"]
 
 
 class CustomExamForm(forms.Form):
@@ -74,3 +80,52 @@ class AnswerForm(forms.Form):
 
 class FlagForm(forms.Form):
     flagged = forms.BooleanField(required=False)
+
+
+class GroupForm(forms.Form):
+    name = forms.CharField(label=_("Group name"), max_length=100)
+
+
+class DisplayNameForm(forms.Form):
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=60,
+        required=False,
+        help_text=_("What other members of your study groups see. Leave empty to show your username."),
+    )
+
+
+class AssignmentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    kind = forms.ChoiceField(
+        label=_("Exam"),
+        choices=[("full", _("Full mock exam (75 questions, 180 minutes)")), ("custom", _("Custom set"))],
+        widget=forms.RadioSelect,
+        initial="full",
+    )
+    question_count = forms.IntegerField(
+        label=_("Number of questions (custom set)"),
+        min_value=MIN_CUSTOM_QUESTIONS,
+        max_value=MAX_CUSTOM_QUESTIONS,
+        required=False,
+        initial=20,
+    )
+    time_limit_minutes = forms.IntegerField(
+        label=_("Time limit in minutes (custom set)"), min_value=1, max_value=300, required=False
+    )
+    domains = forms.ModelMultipleChoiceField(
+        label=_("Domains (custom set)"),
+        queryset=Domain.objects.all(),
+        to_field_name="key",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    due_at = forms.DateTimeField(
+        label=_("Due"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == "custom" and not data.get("question_count"):
+            self.add_error("question_count", _("A custom set needs a number of questions."))
+        return data

@@ -175,6 +175,9 @@ class Attempt(models.Model):
     passed = models.BooleanField(null=True, blank=True)
     score_detail = models.JSONField(default=dict, blank=True)
     selection = models.JSONField(default=dict, blank=True)
+    assignment = models.ForeignKey(
+        "Assignment", on_delete=models.SET_NULL, null=True, blank=True, related_name="attempts"
+    )
 
     objects = AttemptQuerySet.as_manager()
 
@@ -268,3 +271,86 @@ class ReviewCard(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.question_id} box {self.box}"
+
+
+class Profile(models.Model):
+    """What other group members see of a user."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    display_name = models.CharField(_("display name"), max_length=60, blank=True)
+
+    def __str__(self) -> str:
+        return self.display_name or self.user.get_username()
+
+
+class StudyGroup(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    invite_code = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("quiz:group-dashboard", kwargs={"group_id": self.pk})
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        OWNER = "owner", _("Owner")
+        MEMBER = "member", _("Member")
+
+    group = models.ForeignKey(StudyGroup, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    joined_at = models.DateTimeField()
+    show_on_leaderboard = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["joined_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "user"], name="membership_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.group_id} ({self.role})"
+
+    @property
+    def is_owner(self) -> bool:
+        return self.role == self.Role.OWNER
+
+
+class Assignment(models.Model):
+    """An exam an owner sets for the group, with a due date."""
+
+    group = models.ForeignKey(StudyGroup, on_delete=models.CASCADE, related_name="assignments")
+    title = models.CharField(_("title"), max_length=200)
+    mode = models.CharField(max_length=10, choices=Attempt.Mode.choices)
+    question_count = models.PositiveSmallIntegerField()
+    time_limit_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    domain_keys = models.JSONField(default=list, blank=True)
+    topic_keys = models.JSONField(default=list, blank=True)
+    due_at = models.DateTimeField(_("due"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["due_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "quiz:assignment-detail",
+            kwargs={"group_id": self.group_id, "assignment_id": self.pk},
+        )

@@ -160,18 +160,19 @@ def progress_report(*, user, now: datetime) -> ProgressReport:
     )
 
 
-def confusion_rows(*, user, limit: int = 8) -> list[dict]:
-    """The distractor concepts the user chose most, with the concept the case called for."""
+def confusion_rows(*, user=None, group=None, limit: int = 8) -> list[dict]:
+    """The distractor concepts chosen most (by one user, or across a group's members),
+    each with the concept the case called for."""
     called_for = Choice.objects.filter(
         question=OuterRef("choice__question"), is_correct=True, concept__isnull=False
     ).order_by("label")
+    chosen = ChosenChoice.objects.filter(is_correct=False, choice__concept__isnull=False)
+    if user is not None:
+        chosen = chosen.filter(attempt_question__attempt__user=user)
+    if group is not None:
+        chosen = chosen.filter(attempt_question__attempt__user__memberships__group=group)
     rows = (
-        ChosenChoice.objects.filter(
-            attempt_question__attempt__user=user, is_correct=False, choice__concept__isnull=False
-        )
-        .annotate(
-            called_for_name=Subquery(called_for.values("concept__name")[:1]),
-        )
+        chosen.annotate(called_for_name=Subquery(called_for.values("concept__name")[:1]))
         .values("choice__concept__key", "choice__concept__name", "called_for_name")
         .annotate(times=Count("pk"), questions=Count("attempt_question__question", distinct=True))
         .order_by("-times", "choice__concept__key")[:limit]

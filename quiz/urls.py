@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quiz.views import attempts, exams, pages, progress
+from quiz.views import attempts, exams, groups, pages, progress
 
 app_name = "quiz"
 
@@ -13,6 +13,18 @@ urlpatterns = [
     path("progress/drill/", progress.start_drill, name="start-drill"),
     path("progress/answers.csv", progress.export_answers, name="export-answers"),
     path("progress/domains.csv", progress.export_domain_results, name="export-domain-results"),
+    path("groups/", groups.group_list, name="group-list"),
+    path("groups/join/<str:invite_code>/", groups.group_join, name="group-join"),
+    path("groups/<int:group_id>/", groups.group_dashboard, name="group-dashboard"),
+    path("groups/<int:group_id>/invite/", groups.regenerate_invite, name="regenerate-invite"),
+    path("groups/<int:group_id>/leave/", groups.leave_group, name="leave-group"),
+    path("groups/<int:group_id>/delete/", groups.delete_group, name="delete-group"),
+    path("groups/<int:group_id>/leaderboard/", groups.leaderboard_visibility, name="leaderboard-visibility"),
+    path("groups/<int:group_id>/members/<int:membership_id>/remove/", groups.remove_member, name="remove-member"),
+    path("groups/<int:group_id>/members/<int:membership_id>/promote/", groups.promote_member, name="promote-member"),
+    path("groups/<int:group_id>/assignments/new/", groups.assignment_new, name="assignment-new"),
+    path("groups/<int:group_id>/assignments/<int:assignment_id>/", groups.assignment_detail, name="assignment-detail"),
+    path("groups/<int:group_id>/assignments/<int:assignment_id>/start/", groups.start_assignment, name="start-assignment"),
     path("exams/new/", exams.exam_new, name="exam-new"),
     path("exams/full/", exams.start_full_exam, name="start-full-exam"),
     path(

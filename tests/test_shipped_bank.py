@@ -44,11 +44,11 @@ def test_three_full_mock_exams_never_repeat_a_question(client_logged_in):
 
 
 @pytest.mark.django_db
-def test_every_shipped_topic_page_renders_its_notes(client):
+def test_every_shipped_topic_page_renders_its_notes(client_logged_in):
     call_command("load_content", stdout=StringIO())
     from quiz.models import Topic
 
     for topic in Topic.objects.all():
-        response = client.get(topic.get_absolute_url())
+        response = client_logged_in.get(topic.get_absolute_url())
         assert response.status_code == 200
         assert "<script" not in response.content.decode().split("</head>")[1]

@@ -52,6 +52,19 @@ class ExamRequest:
     domain_keys: Sequence[str] = field(default_factory=tuple)
     topic_keys: Sequence[str] = field(default_factory=tuple)
     title: str = ""
+    assignment_id: int | None = None
+
+
+def assignment_request(assignment) -> ExamRequest:
+    return ExamRequest(
+        mode=Attempt.Mode.FULL if assignment.mode == Attempt.Mode.FULL else assignment.mode,
+        question_count=assignment.question_count,
+        time_limit_minutes=assignment.time_limit_minutes,
+        domain_keys=list(assignment.domain_keys),
+        topic_keys=list(assignment.topic_keys),
+        title=assignment.title,
+        assignment_id=assignment.pk,
+    )
 
 
 def full_exam_request(exam: Exam) -> ExamRequest:
@@ -152,6 +165,7 @@ def attempt_start(*, user, request: ExamRequest, now: datetime, seed: int | None
         rng=rng,
         now=now,
         selection={"domains": list(request.domain_keys), "topics": list(request.topic_keys)},
+        assignment_id=request.assignment_id,
     )
 
 
@@ -166,6 +180,7 @@ def _open_attempt(
     rng: random.Random,
     now: datetime,
     selection: dict,
+    assignment_id: int | None = None,
 ) -> Attempt:
     """Create the attempt and freeze its slots with a shuffled choice order (3 queries)."""
     choices_by_question: dict[int, list[int]] = defaultdict(list)
@@ -185,6 +200,7 @@ def _open_attempt(
         started_at=now,
         deadline_at=timing.deadline_for(now, limit_seconds),
         selection=selection,
+        assignment_id=assignment_id,
     )
     AttemptQuestion.objects.bulk_create(
         AttemptQuestion(

@@ -1,0 +1,43 @@
+"""Account pages beyond Django's auth views: sign-up and the display name."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from quiz.forms import DisplayNameForm, SignUpForm
+from quiz.models import Profile
+from quiz.services import groups as group_services
+from quiz.views.types import HtmxHttpRequest
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def signup(request: HtmxHttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("quiz:dashboard")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        next_url = request.POST.get("next") or request.GET.get("next")
+        if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+            return redirect(next_url)
+        return redirect("quiz:dashboard")
+    return TemplateResponse(request, "registration/signup.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+@require_http_methods(["GET", "POST"])
+def account_settings(request: HtmxHttpRequest) -> HttpResponse:
+    profile = Profile.objects.filter(user=request.user).first()
+    form = DisplayNameForm(request.POST or None, initial={"display_name": profile.display_name if profile else ""})
+    if request.method == "POST" and form.is_valid():
+        group_services.display_name_set(user=request.user, display_name=form.cleaned_data["display_name"])
+        messages.success(request, _("Saved."))
+        return redirect("account-settings")
+    return TemplateResponse(request, "registration/account_settings.html", {"form": form})
