@@ -1,0 +1,83 @@
+"""Sign-up, password change and reset, lockout and display names."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from quiz.models import Profile
+from tests.conftest import HTMX
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_sign_up_applies_the_password_validators_and_email_is_optional(client):
+    weak = client.post(reverse("signup"), {"username": "ana", "password1": "12345678", "password2": "12345678"})
+    assert weak.status_code == 200
+    assert "This password is too common." in weak.content.decode()
+    ok = client.post(reverse("signup"), {"username": "ana", "email": "", "password1": "tidal-otter-42x", "password2": "tidal-otter-42x"})
+    assert ok.status_code == 302
+
+
+def test_password_change(client_logged_in, user):
+    response = client_logged_in.post(
+        reverse("password_change"),
+        {"old_password": "correct-horse-battery", "new_password1": "new-tidal-otter-9", "new_password2": "new-tidal-otter-9"},
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("new-tidal-otter-9")
+
+
+def test_password_reset_by_email_from_the_console_backend(client, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    user = UserFactory(username="forgetful", email="forgetful@example.org")
+    assert client.post(reverse("password_reset"), {"email": "forgetful@example.org"}).status_code == 302
+    assert len(mail.outbox) == 1
+    link = re.search(r"https?://[^/]+(/accounts/password/reset/\S+/)", mail.outbox[0].body).group(1)
+    form_page = client.get(link, follow=True)
+    assert form_page.status_code == 200
+    set_url = form_page.redirect_chain[-1][0] if form_page.redirect_chain else link
+    done = client.post(set_url, {"new_password1": "fresh-otter-77", "new_password2": "fresh-otter-77"})
+    assert done.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("fresh-otter-77")
+
+
+def test_repeated_failed_logins_lock_the_account_with_a_clear_message(client):
+    UserFactory(username="target")
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "target", "password": "wrong"})
+    locked = client.post(reverse("login"), {"username": "target", "password": "correct-horse-battery"})
+    assert locked.status_code == 429
+    assert "Too many failed logins" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_correct_login_works_before_the_limit(client):
+    UserFactory(username="careful")
+    client.post(reverse("login"), {"username": "careful", "password": "wrong"})
+    response = client.post(reverse("login"), {"username": "careful", "password": "correct-horse-battery"})
+    assert response.status_code == 302 and "_auth_user_id" in client.session
+
+
+@pytest.mark.parametrize("name", ["quiz:dashboard", "quiz:progress", "quiz:group-list", "quiz:exam-new", "account-settings"])
+def test_pages_other_than_home_login_signup_and_reset_need_login(name):
+    client = Client()
+    response = client.get(reverse(name))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    htmx = client.get(reverse(name), headers=HTMX)
+    assert htmx["HX-Redirect"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("name", ["quiz:home", "login", "signup", "password_reset"])
+def test_public_pages_need_no_login(name, client):
+    assert client.get(reverse(name)).status_code == 200
+
+
+def test_display_name_is_saved(client_logged_in, user):
+    client_logged_in.post(reverse("account-settings"), {"display_name": "  Kenji  "})
+    assert Profile.objects.get(user=user).display_name == "Kenji"
