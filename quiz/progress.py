@@ -62,7 +62,7 @@ class ProgressReport:
     answered: int
     target_seconds: float
     finished_attempts: int = 0
-    topic_names: dict[str, str] = field(default_factory=dict)
+    domain_labels: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_empty(self) -> bool:
@@ -157,6 +157,7 @@ def progress_report(*, user, now: datetime) -> ProgressReport:
         answered=answered,
         target_seconds=target_seconds,
         finished_attempts=len(trend_ids),
+        domain_labels={d.key: f"{d.number}. {d.name}" for d in domains.values()},
     )
 
 

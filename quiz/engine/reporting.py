@@ -151,6 +151,7 @@ class TrendLine:
     key: str
     points: str  # SVG polyline points
     last_percent: float | None
+    dots: tuple[tuple[float, float], ...] = ()  # the same points, for markers
 
 
 def trend_lines(
@@ -167,9 +168,10 @@ def trend_lines(
     step = usable_width / max(1, attempt_count - 1)
     lines = []
     for key, points in series.items():
-        coordinates = " ".join(
-            f"{padding + index * step:.1f},{padding + usable_height * (1 - percent / 100):.1f}"
+        dots = tuple(
+            (round(padding + index * step, 1), round(padding + usable_height * (1 - percent / 100), 1))
             for index, percent in points
         )
-        lines.append(TrendLine(key, coordinates, points[-1][1] if points else None))
+        coordinates = " ".join(f"{x:.1f},{y:.1f}" for x, y in dots)
+        lines.append(TrendLine(key, coordinates, points[-1][1] if points else None, dots))
     return lines

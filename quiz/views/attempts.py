@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
@@ -47,6 +48,17 @@ def _slot_or_404(attempt: Attempt, slot: int):
     return slot_row
 
 
+def _follow_button(request: HtmxHttpRequest, attempt: Attempt, slot: int) -> HttpResponse:
+    """Go where the button of a plain (JavaScript-free) answer-form post leads."""
+    go = request.POST.get("go", "")
+    if go == "check" and attempt.is_practice:
+        return check_answer(request, attempt.pk, slot)
+    target = {"next": slot + 1, "previous": slot - 1}.get(go, slot)
+    if go == "review" or target > attempt.question_count:
+        return redirect("quiz:attempt-review", attempt_id=attempt.pk)
+    return redirect(_question_url(attempt, max(1, target)))
+
+
 def _question_context(attempt: Attempt, slot_row, now) -> dict:
     choices = selectors.slot_choices(slot_row=slot_row)
     context = {
@@ -75,16 +87,20 @@ def attempt_question(request: HtmxHttpRequest, attempt_id: int, slot: int) -> Ht
     attempt = _own_attempt(request, attempt_id)
     if attempt.is_finished:
         if request.method == "POST":
-            messages.warning(request, "This attempt has ended; your saved answers were scored.")
+            messages.warning(request, _("This attempt has ended; your saved answers were scored."))
         return _redirect(request, _result_url(attempt))
     slot_row = _slot_or_404(attempt, slot)
     now = timezone.now()
 
     if request.method == "POST":
+        if slot_row.is_correct is not None and not request.htmx:
+            # A checked practice question is locked (saving would be refused), so its
+            # Previous/Next/Review buttons only move on.
+            return _follow_button(request, attempt, slot)
         form = AnswerForm(request.POST, choice_ids=slot_row.choice_order)
         if not form.is_valid():
             return HttpResponse(
-                "Invalid answer: "
+                _("Invalid answer: ")
                 + "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()),
                 status=400,
                 content_type="text/plain",
@@ -108,13 +124,7 @@ def attempt_question(request: HtmxHttpRequest, attempt_id: int, slot: int) -> Ht
                 _result_url(attempt) if attempt.is_finished else _question_url(attempt, slot),
             )
         if not request.htmx:
-            go = request.POST.get("go", "")
-            if go == "check" and attempt.is_practice:
-                return check_answer(request, attempt_id, slot)
-            target = {"next": slot + 1, "previous": slot - 1}.get(go, slot)
-            if go == "review" or target > attempt.question_count:
-                return redirect("quiz:attempt-review", attempt_id=attempt.pk)
-            return redirect(_question_url(attempt, max(1, target)))
+            return _follow_button(request, attempt, slot)
         navigator = selectors.attempt_navigator(attempt=attempt, current_slot=slot)
         status = next(s for s in navigator.statuses if s.slot == slot)
         response = TemplateResponse(
