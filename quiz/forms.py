@@ -73,9 +73,16 @@ class AnswerForm(forms.Form):
     seq = forms.IntegerField(required=False, min_value=0, max_value=2**62)
     time_spent = forms.IntegerField(required=False, min_value=0, max_value=100_000)
 
-    def __init__(self, *args, choice_ids=(), **kwargs):
+    def __init__(self, *args, choice_ids=(), is_multiple=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["choice"].choices = [(choice_id, choice_id) for choice_id in choice_ids]
+        self.is_multiple = is_multiple
+
+    def clean_choice(self):
+        chosen = self.cleaned_data["choice"]
+        if not self.is_multiple and len(chosen) > 1:
+            raise forms.ValidationError(_("A single-answer question takes one choice."))
+        return chosen
 
 
 class FlagForm(forms.Form):

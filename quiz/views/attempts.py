@@ -17,7 +17,7 @@ from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from quiz import selectors, services
 from quiz.forms import AnswerForm, FlagForm
-from quiz.models import Attempt, Domain, TaskStatement
+from quiz.models import Attempt, Domain, Question, TaskStatement
 from quiz.views.types import HtmxHttpRequest
 
 
@@ -97,7 +97,11 @@ def attempt_question(request: HtmxHttpRequest, attempt_id: int, slot: int) -> Ht
             # A checked practice question is locked (saving would be refused), so its
             # Previous/Next/Review buttons only move on.
             return _follow_button(request, attempt, slot)
-        form = AnswerForm(request.POST, choice_ids=slot_row.choice_order)
+        form = AnswerForm(
+            request.POST,
+            choice_ids=slot_row.choice_order,
+            is_multiple=slot_row.question.kind == Question.Kind.MULTIPLE,
+        )
         if not form.is_valid():
             return HttpResponse(
                 _("Invalid answer: ")

@@ -1,0 +1,73 @@
+"""Hostile or broken requests get a clear 4xx and change nothing."""
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import HTMX
+from tests.views.helpers import question_url, slot, start_custom
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"choice": "not-a-number", "seq": 5},
+        {"choice": "999999999", "seq": 5},
+        {"choice": "1", "seq": "yesterday"},
+        {"choice": "1", "seq": "-4"},
+        {"choice": "1", "seq": str(2**70)},
+        {"time_spent": "lots", "seq": 5},
+    ],
+    ids=["text-choice", "unknown-choice", "text-seq", "negative-seq", "huge-seq", "text-time"],
+)
+def test_malformed_answers_are_refused_with_400(client_logged_in, exam_bank, data):
+    attempt = start_custom(client_logged_in, count=5)
+    response = client_logged_in.post(question_url(attempt, 1), data, headers=HTMX)
+    assert response.status_code == 400
+    assert "Invalid answer" in response.content.decode()
+    assert slot(attempt, 1).selected_choice_ids == []
+
+
+def test_an_oversized_body_is_refused(client_logged_in, exam_bank):
+    attempt = start_custom(client_logged_in, count=5)
+    response = client_logged_in.post(question_url(attempt, 1), {"choice": "1", "seq": 1, "padding": "x" * 400_000}, headers=HTMX)
+    assert response.status_code == 400
+    assert slot(attempt, 1).selected_choice_ids == []
+
+
+def test_too_many_fields_are_refused(client_logged_in, exam_bank):
+    attempt = start_custom(client_logged_in, count=5)
+    response = client_logged_in.post(question_url(attempt, 1), {f"f{i}": "1" for i in range(500)}, headers=HTMX)
+    assert response.status_code == 400
+
+
+def test_a_single_answer_question_takes_one_choice_at_most(client_logged_in, exam_bank):
+    attempt = start_custom(client_logged_in, count=10, domains=["iac"])
+    single = next(s for s in range(1, 11) if slot(attempt, s).question.kind == "single")
+    two = slot(attempt, single).choice_order[:2]
+    response = client_logged_in.post(question_url(attempt, single), {"choice": two, "seq": 3}, headers=HTMX)
+    assert response.status_code == 400
+    assert slot(attempt, single).selected_choice_ids == []
+
+
+@pytest.mark.parametrize("slot_number", [0, 6, 99999])
+def test_tampered_slot_numbers_are_404(client_logged_in, exam_bank, slot_number):
+    attempt = start_custom(client_logged_in, count=5)
+    for url in (question_url(attempt, slot_number), reverse("quiz:flag-question", args=[attempt.pk, slot_number])):
+        assert client_logged_in.post(url, {"seq": 1, "flagged": "on"}, headers=HTMX).status_code == 404
+
+
+def test_flagging_a_finished_attempt_changes_nothing(client_logged_in, exam_bank):
+    attempt = start_custom(client_logged_in, count=5)
+    client_logged_in.post(reverse("quiz:submit-attempt", args=[attempt.pk]))
+    client_logged_in.post(reverse("quiz:flag-question", args=[attempt.pk, 1]), {"flagged": "on"})
+    assert not slot(attempt, 1).is_flagged
+
+
+def test_get_never_writes(client_logged_in, exam_bank):
+    attempt = start_custom(client_logged_in, count=5)
+    assert client_logged_in.get(reverse("quiz:submit-attempt", args=[attempt.pk])).status_code == 405
+    assert client_logged_in.get(reverse("quiz:flag-question", args=[attempt.pk, 1])).status_code == 405
+    attempt.refresh_from_db()
+    assert attempt.status == "in_progress"
