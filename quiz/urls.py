@@ -42,6 +42,7 @@ urlpatterns = [
         attempts.check_answer,
         name="check-answer",
     ),
+    path("attempts/<int:attempt_id>/resume/", attempts.resume_attempt, name="resume-attempt"),
     path("attempts/<int:attempt_id>/review/", attempts.attempt_review, name="attempt-review"),
     path("attempts/<int:attempt_id>/submit/", attempts.submit_attempt, name="submit-attempt"),
     path("attempts/<int:attempt_id>/result/", attempts.attempt_result, name="attempt-result"),

@@ -160,6 +160,17 @@ def attempt_question(request: HtmxHttpRequest, attempt_id: int, slot: int) -> Ht
     return TemplateResponse(request, template, context)
 
 
+@require_GET
+def resume_attempt(request: HtmxHttpRequest, attempt_id: int) -> HttpResponse:
+    """Continue where the learner left off: the first unanswered question."""
+    attempt = _own_attempt(request, attempt_id)
+    if attempt.is_finished:
+        return redirect(_result_url(attempt))
+    navigator = selectors.attempt_navigator(attempt=attempt)
+    first_open = next((s.slot for s in navigator.statuses if not s.is_answered), 1)
+    return redirect(_question_url(attempt, first_open))
+
+
 @require_POST
 def flag_question(request: HtmxHttpRequest, attempt_id: int, slot: int) -> HttpResponse:
     attempt = _own_attempt(request, attempt_id)

@@ -103,7 +103,13 @@ def test_answers_survive_a_reload_and_resuming_from_the_dashboard(client_logged_
     html = client_logged_in.get(question_url(attempt, 3)).content.decode()
     assert re.search(rf'value="{chosen}"\s+data-key="\d"\s+checked', html)
     dashboard = client_logged_in.get(reverse("quiz:dashboard")).content.decode()
-    assert question_url(attempt, 1) in dashboard and "left" in dashboard
+    resume = reverse("quiz:resume-attempt", args=[attempt.pk])
+    assert resume in dashboard and "left" in dashboard
+    for number in (1, 2, 3):
+        current = slot(attempt, number)
+        needed = 1 if current.question.kind == "single" else 2
+        client_logged_in.post(question_url(attempt, number), {"choice": current.choice_order[:needed], "seq": 6}, headers=HTMX)
+    assert client_logged_in.get(resume)["Location"] == question_url(attempt, 4)
 
 
 def test_flag_shows_in_the_navigator_and_the_review_screen(client_logged_in, exam_bank):
