@@ -6,6 +6,7 @@
   let clockEnd = null;
   let warned = {};
   let questionShownAt = performance.now();
+  let screenShown = null;
 
   function pad(n) { return String(n).padStart(2, "0"); }
 
@@ -42,6 +43,11 @@
   }
 
   function initScreen() {
+    // Autosave and flag swaps settle inside the same screen: their events already resync
+    // the clock, and re-reading the page-load data-remaining here would wind it back.
+    const screen = document.getElementById("question-screen") || document.body;
+    if (screen === screenShown) return;
+    screenShown = screen;
     const clock = document.getElementById("clock");
     if (clock && clock.dataset.remaining) {
       syncClock(clock.dataset.remaining);
