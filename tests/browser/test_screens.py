@@ -4,9 +4,11 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import Page
 
 from quiz.models import Attempt
+from quiz.services import groups as group_services
 from tests.browser.helpers import log_in
 from tests.conftest import HTMX
 from tests.views.helpers import question_url, slot, start_custom
@@ -58,6 +60,7 @@ def test_main_screens_have_no_serious_axe_violations_when_light_dark_or_phone(
         reverse("quiz:flag-question", args=[current.pk, 2]), {"flagged": "on"}, headers=HTMX
     )
 
+    group = group_services.group_create(owner=finished.user, name="Study circle", now=timezone.now())
     screens = {
         "home": reverse("quiz:home"),
         "question": question_url(current, 3),
@@ -65,6 +68,7 @@ def test_main_screens_have_no_serious_axe_violations_when_light_dark_or_phone(
         "results": reverse("quiz:attempt-result", args=[finished.pk]),
         "answers": reverse("quiz:attempt-answers", args=[finished.pk]),
         "progress": reverse("quiz:progress"),
+        "group": reverse("quiz:group-dashboard", args=[group.pk]),
     }
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     violations: list[str] = []
