@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import random
 import secrets
 from collections import defaultdict
@@ -280,17 +281,39 @@ def _weak_topic_questions(user, topic_keys: list[str], count: int, exclude: set[
     return picked
 
 
+class _AttemptOverdue(Exception):
+    """Raised inside a write's transaction; the attempt is scored after it rolls back."""
+
+
 def _lock_open_attempt(attempt: Attempt, now: datetime) -> Attempt:
-    """Lock the attempt row and make sure it still takes answers (finalizing it if overdue)."""
+    """Lock the attempt row and make sure it still takes answers."""
     locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
     if locked.is_finished:
         raise AttemptClosed(_("This attempt has ended."))
     if timing.is_overdue(locked.deadline_at, now):
-        _grade_and_close(locked, now)
-        raise AttemptClosed(_("Time is up: this attempt has ended."))
+        raise _AttemptOverdue
     return locked
 
 
+def _finalizing_when_overdue(write):
+    """Refuse a write that arrives after the deadline (and grace), scoring the attempt.
+
+    The refusal rolls back the write's transaction, so the scoring runs in its own one
+    afterwards; otherwise the rollback would undo it too.
+    """
+
+    @functools.wraps(write)
+    def guarded(*, attempt: Attempt, now: datetime, **kwargs):
+        try:
+            return write(attempt=attempt, now=now, **kwargs)
+        except _AttemptOverdue:
+            attempt_submit(attempt=attempt, now=now)
+            raise AttemptClosed(_("Time is up: this attempt has ended.")) from None
+
+    return guarded
+
+
+@_finalizing_when_overdue
 def answer_save(
     *,
     attempt: Attempt,
@@ -323,6 +346,7 @@ def answer_save(
     return AnswerOutcome.SAVED if updated else AnswerOutcome.STALE
 
 
+@_finalizing_when_overdue
 def flag_set(*, attempt: Attempt, slot: AttemptQuestion, is_flagged: bool, now: datetime) -> None:
     """Mark or unmark a slot for review."""
     with transaction.atomic():
@@ -330,6 +354,7 @@ def flag_set(*, attempt: Attempt, slot: AttemptQuestion, is_flagged: bool, now: 
         AttemptQuestion.objects.filter(pk=slot.pk).update(is_flagged=is_flagged)
 
 
+@_finalizing_when_overdue
 def answer_check(*, attempt: Attempt, slot: AttemptQuestion, now: datetime) -> bool:
     """Practice mode: grade one slot now and lock it; return whether it was right."""
     with transaction.atomic():
