@@ -215,6 +215,8 @@ class AttemptQuestion(models.Model):
     # repeated request carries a smaller or equal value and is ignored.
     answer_sequence = models.BigIntegerField(default=0)
     is_flagged = models.BooleanField(default=False)
+    # Stored with each save (exactly the required number chosen) so counts need no JSON.
+    is_answered = models.BooleanField(default=False)
     answered_at = models.DateTimeField(null=True, blank=True)
     time_spent_seconds = models.PositiveIntegerField(default=0)
     is_correct = models.BooleanField(null=True, blank=True)

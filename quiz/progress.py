@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Avg, Count, F, OuterRef, Q, Subquery
+from django.db.models import Avg, Count, F, Q
 
 from quiz.engine import reporting
 from quiz.models import Attempt, AttemptQuestion, Choice, ChosenChoice, Domain, Exam, ReviewCard
@@ -164,21 +164,38 @@ def progress_report(*, user, now: datetime) -> ProgressReport:
 def confusion_rows(*, user=None, group=None, limit: int = 8) -> list[dict]:
     """The distractor concepts chosen most (by one user, or across a group's members),
     each with the concept the case called for."""
-    called_for = Choice.objects.filter(
-        question=OuterRef("choice__question"), is_correct=True, concept__isnull=False
-    ).order_by("label")
     chosen = ChosenChoice.objects.filter(is_correct=False, choice__concept__isnull=False)
     if user is not None:
         chosen = chosen.filter(attempt_question__attempt__user=user)
     if group is not None:
         chosen = chosen.filter(attempt_question__attempt__user__memberships__group=group)
-    rows = (
-        chosen.annotate(called_for_name=Subquery(called_for.values("concept__name")[:1]))
-        .values("choice__concept__key", "choice__concept__name", "called_for_name")
-        .annotate(times=Count("pk"), questions=Count("attempt_question__question", distinct=True))
-        .order_by("-times", "choice__concept__key")[:limit]
+    # Aggregate per (distractor concept, question) first, then look up what each question
+    # called for once per question rather than once per chosen row.
+    per_question = list(
+        chosen.values("choice__concept__key", "choice__concept__name", "choice__question_id")
+        .annotate(times=Count("pk"))
+        .order_by()
     )
-    return list(rows)
+    called_for = dict(
+        Choice.objects.filter(
+            question_id__in={row["choice__question_id"] for row in per_question},
+            is_correct=True,
+            concept__isnull=False,
+        )
+        .order_by("question_id", "-label")
+        .values_list("question_id", "concept__name")
+    )
+    totals: dict[tuple[str, str, str | None], dict] = {}
+    for row in per_question:
+        key = (row["choice__concept__key"], row["choice__concept__name"], called_for.get(row["choice__question_id"]))
+        entry = totals.setdefault(
+            key,
+            {"choice__concept__key": key[0], "choice__concept__name": key[1], "called_for_name": key[2], "times": 0, "questions": 0},
+        )
+        entry["times"] += row["times"]
+        entry["questions"] += 1
+    ranked = sorted(totals.values(), key=lambda e: (-e["times"], e["choice__concept__key"]))
+    return ranked[:limit]
 
 
 def confusion_questions(*, user, concept_key: str):

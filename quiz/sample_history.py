@@ -75,6 +75,7 @@ def build_history(
                 choice_order=order,
                 selected_choice_ids=sorted(selected),
                 answer_sequence=1,
+                is_answered=True,
                 answered_at=started,
                 time_spent_seconds=rng.randint(40, 240),
                 is_correct=set(selected) == right,

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from django.db.models import Count, Prefetch, Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from quiz.engine import scoring, timing
 from quiz.engine.types import PresentedChoice, PresentedQuestion, SlotStatus
@@ -24,10 +27,59 @@ def domains_with_topics():
     return Domain.objects.prefetch_related(Prefetch("topics", queryset=topics))
 
 
+@dataclass(frozen=True, slots=True)
+class NavigatorCell:
+    slot: str  # text, so the template does not localize 75 numbers
+    href: str
+    css: str
+    state_label: str
+    is_current: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SlotMark:
+    slot: int
+    is_answered: bool
+    is_flagged: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressCounts:
+    total: int
+    answered_count: int
+    flagged_count: int
+
+
 @dataclass(frozen=True)
 class Navigator:
-    statuses: tuple[SlotStatus, ...]
+    statuses: tuple[SlotMark, ...]
     current_slot: int
+    question_url_prefix: str = ""
+
+    @cached_property
+    def cells(self) -> list[NavigatorCell]:
+        """Links and classes of every slot, built here once: a {% url %} and translation per
+        cell made the 75-cell grid the costliest part of the question screen."""
+        answered, unanswered, flagged = _("answered"), _("unanswered"), _("flagged")
+        cells = []
+        for status in self.statuses:
+            is_current = status.slot == self.current_slot
+            css = "nav-cell"
+            if status.is_answered:
+                css += " answered"
+            if status.is_flagged:
+                css += " flagged"
+            if is_current:
+                css += " current"
+            label = ", " + (answered if status.is_answered else unanswered)
+            if status.is_flagged:
+                label += ", " + flagged
+            cells.append(
+                NavigatorCell(
+                    str(status.slot), f"{self.question_url_prefix}{status.slot}/", css, label, is_current
+                )
+            )
+        return cells
 
     @property
     def total(self) -> int:
@@ -42,25 +94,47 @@ class Navigator:
         return sum(status.is_flagged for status in self.statuses)
 
     @property
-    def unanswered(self) -> list[SlotStatus]:
+    def unanswered(self) -> list[SlotMark]:
         return [status for status in self.statuses if not status.is_answered]
 
     @property
-    def flagged(self) -> list[SlotStatus]:
+    def flagged(self) -> list[SlotMark]:
         return [status for status in self.statuses if status.is_flagged]
 
 
 def attempt_navigator(*, attempt: Attempt, current_slot: int = 0) -> Navigator:
     """Return every slot's answered/flagged state (one query)."""
-    rows = AttemptQuestion.objects.filter(attempt=attempt).values_list(
-        "slot", "question__kind", "choice_order", "selected_choice_ids", "is_flagged"
+    rows = AttemptQuestion.objects.filter(attempt=attempt).order_by("slot").values_list(
+        "slot", "is_answered", "is_flagged"
     )
+    # The question URL of slot 0 ends in "0/"; every cell's link swaps in its own slot.
+    prefix = reverse("quiz:attempt-question", args=[attempt.pk, 0])[:-2]
     return Navigator(
-        statuses=tuple(
-            scoring.slot_status(slot, kind, len(order), len(selected), flagged)
-            for slot, kind, order, selected, flagged in rows
-        ),
+        statuses=tuple(SlotMark(*row) for row in rows),
         current_slot=current_slot,
+        question_url_prefix=prefix,
+    )
+
+
+def attempt_progress_counts(*, attempt: Attempt) -> ProgressCounts:
+    """Return how many slots are answered and flagged, counted in the database (one query)."""
+    counts = AttemptQuestion.objects.filter(attempt=attempt).aggregate(
+        total=Count("pk"),
+        answered_count=Count("pk", filter=Q(is_answered=True)),
+        flagged_count=Count("pk", filter=Q(is_flagged=True)),
+    )
+    return ProgressCounts(**counts)
+
+
+def slot_answer_status(*, slot_row: AttemptQuestion, selected_ids=None) -> SlotStatus:
+    """Return the answered state of one slot (from its row, or from a selection just saved)."""
+    selected = slot_row.selected_choice_ids if selected_ids is None else selected_ids
+    return scoring.slot_status(
+        slot_row.slot,
+        slot_row.question.kind,
+        len(slot_row.choice_order),
+        len(selected),
+        slot_row.is_flagged,
     )
 
 

@@ -332,8 +332,10 @@ def answer_save(
         _lock_open_attempt(attempt, now)
         if slot.is_correct is not None:
             raise AttemptClosed(_("This question has already been checked."))
+        required = scoring.required_selection_count(slot.question.kind, len(slot.choice_order))
         changes = {
             "selected_choice_ids": sorted(int(c) for c in choice_ids),
+            "is_answered": len(choice_ids) == required,
             "answer_sequence": sequence,
             "answered_at": now,
         }

@@ -69,7 +69,7 @@ def _question_context(attempt: Attempt, slot_row, now) -> dict:
         "topic": slot_row.question.topic,
         "time_spent_seconds": slot_row.time_spent_seconds,
     }
-    context["status"] = next(s for s in context["navigator"].statuses if s.slot == slot_row.slot)
+    context["status"] = selectors.slot_answer_status(slot_row=slot_row)
     # Practice shows the key only for a slot already checked; exams never before the end.
     if attempt.is_practice and slot_row.is_correct is not None:
         context["feedback"] = {
@@ -129,29 +129,27 @@ def attempt_question(request: HtmxHttpRequest, attempt_id: int, slot: int) -> Ht
             )
         if not request.htmx:
             return _follow_button(request, attempt, slot)
-        navigator = selectors.attempt_navigator(attempt=attempt, current_slot=slot)
-        status = next(s for s in navigator.statuses if s.slot == slot)
+        if outcome is services.AnswerOutcome.SAVED:
+            status = selectors.slot_answer_status(slot_row=slot_row, selected_ids=data["choice"])
+        else:  # a newer answer is stored: report that one
+            slot_row = _slot_or_404(attempt, slot)
+            status = selectors.slot_answer_status(slot_row=slot_row)
+        counts = selectors.attempt_progress_counts(attempt=attempt)
+        clock = selectors.attempt_clock(attempt=attempt, now=now)
         response = TemplateResponse(
             request,
             "quiz/attempt_question.html#autosave-response",
-            {
-                "status": status,
-                "outcome": outcome.value,
-                "navigator": navigator,
-                "clock": selectors.attempt_clock(attempt=attempt, now=now),
-            },
+            {"status": status, "outcome": outcome.value, "navigator": counts, "clock": clock},
         )
         return trigger_client_event(
             response,
             "answerSaved",
             {
                 "slot": slot,
-                "answered": navigator.answered_count,
-                "flagged": navigator.flagged_count,
+                "answered": counts.answered_count,
+                "flagged": counts.flagged_count,
                 "is_answered": status.is_answered,
-                "remaining_seconds": selectors.attempt_clock(
-                    attempt=attempt, now=now
-                ).remaining_seconds,
+                "remaining_seconds": clock.remaining_seconds,
             },
         )
 
@@ -182,26 +180,21 @@ def flag_question(request: HtmxHttpRequest, attempt_id: int, slot: int) -> HttpR
     now = timezone.now()
     try:
         services.flag_set(
-            attempt=attempt,
-            slot=slot_row,
-            is_flagged=form.cleaned_data.get("flagged", False),
-            now=now,
+            attempt=attempt, slot=slot_row, is_flagged=form.cleaned_data.get("flagged", False), now=now
         )
     except services.AttemptClosed:
         return _redirect(request, _result_url(attempt))
     if not request.htmx:
         return redirect(_question_url(attempt, slot))
-    navigator = selectors.attempt_navigator(attempt=attempt, current_slot=slot)
-    status = next(s for s in navigator.statuses if s.slot == slot)
+    is_flagged = form.cleaned_data.get("flagged", False)
+    counts = selectors.attempt_progress_counts(attempt=attempt)
     response = TemplateResponse(
         request,
         "quiz/attempt_question.html#flag-response",
-        {"attempt": attempt, "question": status, "navigator": navigator},
+        {"attempt": attempt, "question": {"slot": slot, "is_flagged": is_flagged}, "navigator": counts},
     )
     return trigger_client_event(
-        response,
-        "flagChanged",
-        {"slot": slot, "flagged": navigator.flagged_count, "is_flagged": status.is_flagged},
+        response, "flagChanged", {"slot": slot, "flagged": counts.flagged_count, "is_flagged": is_flagged}
     )
 
 
