@@ -15,6 +15,10 @@ MIN_QUESTIONS_PER_TOPIC = 4
 MIN_MULTIPLE_SHARE = 0.25
 MAX_RECALL_SHARE = 0.20
 MAX_CORRECT_LONGEST_SHARE = 0.30
+# The reverse giveaway: if the key is rarely the longest or often the shortest, a test-wise
+# learner gains by ruling out the longest option or picking the shortest.
+MIN_CORRECT_LONGEST_SHARE = 0.10
+MAX_CORRECT_SHORTEST_SHARE = 0.35
 NEAR_DUPLICATE_SIMILARITY = 0.8
 AWS_DOC_HOSTS = ("https://docs.aws.amazon.com/", "https://aws.amazon.com/")
 GIVEAWAY = re.compile(r"\b(all|none) of the above\b", re.IGNORECASE)
@@ -31,6 +35,7 @@ class ContentReport:
     total: int = 0
     single_count: int = 0
     correct_longest_count: int = 0
+    correct_shortest_count: int = 0
     notes_words: dict[str, int] = field(default_factory=dict)
     near_duplicates: list[tuple[str, str, float]] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
@@ -46,6 +51,10 @@ class ContentReport:
     @property
     def correct_longest_share(self) -> float:
         return self.correct_longest_count / self.single_count if self.single_count else 0.0
+
+    @property
+    def correct_shortest_share(self) -> float:
+        return self.correct_shortest_count / self.single_count if self.single_count else 0.0
 
 
 def _words(text: str) -> set[str]:
@@ -97,9 +106,11 @@ def build_report(bank: Bank) -> ContentReport:
         wrong = [c for c in question.choices if not c.correct]
         if question.kind == "single":
             report.single_count += 1
-            longest = max(len(c.text) for c in question.choices)
-            if len(correct[0].text) == longest:
+            lengths = [len(c.text) for c in question.choices]
+            if len(correct[0].text) == max(lengths):
                 report.correct_longest_count += 1
+            if len(correct[0].text) == min(lengths):
+                report.correct_shortest_count += 1
         if not any(url.startswith(AWS_DOC_HOSTS) for url in question.references):
             report.failures.append(f"{where}: no AWS documentation link")
         for choice in question.choices:
@@ -115,6 +126,17 @@ def build_report(bank: Bank) -> ContentReport:
         report.failures.append(
             f"the correct choice is the longest in {report.correct_longest_share:.0%} of single-answer "
             f"questions, at most {MAX_CORRECT_LONGEST_SHARE:.0%}"
+        )
+
+    if report.single_count and report.correct_longest_share < MIN_CORRECT_LONGEST_SHARE:
+        report.failures.append(
+            f"the correct choice is the longest in only {report.correct_longest_share:.0%} of "
+            f"single-answer questions, at least {MIN_CORRECT_LONGEST_SHARE:.0%}"
+        )
+    if report.correct_shortest_share > MAX_CORRECT_SHORTEST_SHARE:
+        report.failures.append(
+            f"the correct choice is the shortest in {report.correct_shortest_share:.0%} of "
+            f"single-answer questions, at most {MAX_CORRECT_SHORTEST_SHARE:.0%}"
         )
 
     stems = [(q.key, _words(q.stem)) for _, q in questions]

@@ -36,7 +36,11 @@ class Command(BaseCommand):
         write(f"  recall style: {report.recall_share:.1%} (at most 20%)")
         write(
             f"  correct choice is the longest: {report.correct_longest_count} of "
-            f"{report.single_count} single-answer questions ({report.correct_longest_share:.1%}, at most 30%)"
+            f"{report.single_count} single-answer questions ({report.correct_longest_share:.1%}, 10-30%)"
+        )
+        write(
+            f"  correct choice is the shortest: {report.correct_shortest_count} of "
+            f"{report.single_count} ({report.correct_shortest_share:.1%}, at most 35%)"
         )
         write("\nPer topic (questions, words of notes):")
         for key, count in sorted(report.topic_counts.items()):
