@@ -9,11 +9,16 @@ from bench import fixtures
 from bench.loadgen import VirtualUser
 
 HISTORY_ATTEMPTS = 200
+# The study group of the dashboard: its members, each one's finished attempts, their length.
+GROUP_MEMBERS = 50
+GROUP_ATTEMPTS = 20
+GROUP_QUESTIONS = 75
 FORM = "application/x-www-form-urlencoded"
 AUTOSAVE = "autosave (POST, htmx)"
 QUESTION = "question screen (GET)"
 REFERENCE_INSERT = "reference INSERT (POST)"
 REFERENCE_PAGE = "reference page (GET)"
+GROUP = f"group dashboard, {GROUP_MEMBERS} members (GET)"
 
 
 @dataclass(frozen=True)
@@ -24,6 +29,7 @@ class Endpoint:
     build: Callable[[fixtures.BenchUser, str], VirtualUser]  # (user, base URL) -> virtual user
     is_htmx: bool = False
     as_history_user: bool = False  # requests go out as the user with the long history
+    as_group_member: bool = False  # requests go out as members of the benchmark's group
     reference_key: str = ""  # its name in bench.reference.count_queries' output
 
 
@@ -75,6 +81,10 @@ def endpoints_to_drive() -> list[Endpoint]:
         path = reverse("quiz:progress")
         return VirtualUser("GET", _get_headers(user.progress_session), [(path, None)])
 
+    def group(user: fixtures.BenchUser, _base_url: str) -> VirtualUser:
+        path = reverse("quiz:group-dashboard", args=[user.group_id])
+        return VirtualUser("GET", _get_headers(user.group_session), [(path, None)])
+
     def reference_insert(user: fixtures.BenchUser, base_url: str) -> VirtualUser:
         headers = _post_headers(user.session, base_url, htmx=False)
         return VirtualUser("POST", headers, [("/insert/", "text=hello")])
@@ -97,4 +107,5 @@ def endpoints_to_drive() -> list[Endpoint]:
             progress,
             as_history_user=True,
         ),
+        Endpoint(GROUP, "app", REFERENCE_PAGE, group, as_group_member=True),
     ]

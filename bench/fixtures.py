@@ -102,6 +102,8 @@ class BenchUser:
     username: str
     session: Session
     progress_session: Session  # a session of the user with the long history
+    group_session: Session  # a session of one member of the benchmark's study group
+    group_id: int
     open_attempt_id: int
     open_slots: list[tuple[int, list[int]]]  # (slot, choice ids in shown order)
     finished_attempt_id: int
@@ -113,6 +115,9 @@ class BenchData:
     history_username: str
     history_answers: int
     build_seconds: float
+    group_usernames: list[str]  # the group's members, its owner first
+    group_answers: int
+    group_build_seconds: float
 
 
 def _session(user) -> Session:
@@ -147,8 +152,54 @@ def _answer_directly(attempt, slot_count: int, rng: random.Random, now: datetime
     )
 
 
-def build_data(*, user_count: int, history_attempts: int) -> BenchData:
-    """Create the long-history user and `user_count` users with an open and a finished exam."""
+@dataclass(frozen=True)
+class GroupData:
+    group_id: int
+    members: list  # users, the owner first
+    answers: int
+    seconds: float
+
+
+def build_group(
+    *, member_count: int, attempts_per_member: int, questions_per_attempt: int, now: datetime
+) -> GroupData:
+    """A study group of `member_count` new users, each with a finished history of its own."""
+    from django.contrib.auth import get_user_model
+
+    from quiz.sample_history import build_history
+    from quiz.services.groups import group_create, group_join
+
+    started = time.perf_counter()
+    user_model = get_user_model()
+    members = [
+        user_model.objects.create_user(f"bench-member-{number:02d}", password=None)
+        for number in range(1, member_count + 1)
+    ]
+    group = group_create(owner=members[0], name="Bench study group", now=now)
+    for member in members[1:]:
+        group_join(user=member, group=group, now=now)
+    answers = 0
+    for number, member in enumerate(members, start=1):
+        answers += build_history(
+            user=member,
+            attempt_count=attempts_per_member,
+            questions_per_attempt=questions_per_attempt,
+            now=now,
+            rng=random.Random(1_000 + number),
+        )
+    return GroupData(group.pk, members, answers, time.perf_counter() - started)
+
+
+def build_data(
+    *,
+    user_count: int,
+    history_attempts: int,
+    group_members: int,
+    group_attempts: int,
+    group_questions: int,
+) -> BenchData:
+    """Create the long-history user, the study group with its members' histories, and
+    `user_count` users with an open and a finished exam."""
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.utils import timezone
@@ -175,6 +226,13 @@ def build_data(*, user_count: int, history_attempts: int) -> BenchData:
         now=now,
         rng=random.Random(1),
     )
+    group = build_group(
+        member_count=group_members,
+        attempts_per_member=group_attempts,
+        questions_per_attempt=group_questions,
+        now=now,
+    )
+    group_sessions = [_session(member) for member in group.members]
 
     users = []
     for number in range(1, user_count + 1):
@@ -194,6 +252,9 @@ def build_data(*, user_count: int, history_attempts: int) -> BenchData:
                 username=user.username,
                 session=_session(user),
                 progress_session=_session(history_user),
+                # User n logs in as member n: the logged-in users are the group's members.
+                group_session=group_sessions[(number - 1) % len(group_sessions)],
+                group_id=group.group_id,
                 open_attempt_id=open_attempt.pk,
                 open_slots=slots,
                 finished_attempt_id=finished.pk,
@@ -205,7 +266,15 @@ def build_data(*, user_count: int, history_attempts: int) -> BenchData:
     # one has none until autovacuum wakes up, mid-run, which would make plans vary.
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    return BenchData(users, history_user.username, answers, time.perf_counter() - started)
+    return BenchData(
+        users,
+        history_user.username,
+        answers,
+        time.perf_counter() - started,
+        group_usernames=[member.username for member in group.members],
+        group_answers=group.answers,
+        group_build_seconds=group.seconds,
+    )
 
 
 def app_query_counts(paths: dict[str, tuple[str, str | None, bool, str]]) -> dict[str, int]:

@@ -18,7 +18,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import fixtures, loadgen, report, servers
-from bench.endpoints import HISTORY_ATTEMPTS, Endpoint, endpoints_to_drive
+from bench.endpoints import (
+    GROUP_ATTEMPTS,
+    GROUP_MEMBERS,
+    GROUP_QUESTIONS,
+    HISTORY_ATTEMPTS,
+    Endpoint,
+    endpoints_to_drive,
+)
 from bench.loadgen import LoadResult, VirtualUser
 from bench.report import Measurements, Row
 
@@ -92,7 +99,11 @@ def _query_counts(
     for endpoint in endpoints:
         if endpoint.server == "app":
             path, body = endpoint.build(first, "").requests[0]
-            username = data.history_username if endpoint.as_history_user else first.username
+            username = first.username
+            if endpoint.as_history_user:
+                username = data.history_username
+            elif endpoint.as_group_member:
+                username = data.group_usernames[0]  # the member users[0] logs in as
             app_requests[endpoint.name] = (path, body, endpoint.is_htmx, username)
     counts = fixtures.app_query_counts(app_requests)
     reference = fixtures.reference_query_counts(env, first.username)
@@ -140,12 +151,19 @@ def _drive(
                 f"p50 {load.p50_ms:7.1f} ms p99 {load.p99_ms:7.1f} ms"
                 + (f" errors {load.errors}" if load.error_count else "")
             )
-    # The progress page with one user: its own latency, without queueing (the target).
-    progress = next(endpoint for endpoint in endpoints if endpoint.as_history_user)
-    settle()
+    # The progress page and the group dashboard with one user each: their own latency,
+    # without queueing (the target).
     app = server_of["app"]
-    alone = loadgen.run_load(
-        generator, app.base_url, [progress.build(first, app.base_url)], args.seconds
+
+    def measure_alone(endpoint: Endpoint) -> LoadResult:
+        settle()
+        return loadgen.run_load(
+            generator, app.base_url, [endpoint.build(first, app.base_url)], args.seconds
+        )
+
+    alone = measure_alone(next(endpoint for endpoint in endpoints if endpoint.as_history_user))
+    group_alone = measure_alone(
+        next(endpoint for endpoint in endpoints if endpoint.as_group_member)
     )
     saved = fixtures.answers_saved_since(first_sequence)
     if not saved:
@@ -153,6 +171,7 @@ def _drive(
     return Measurements(
         rows=rows,
         progress_alone=alone,
+        group_alone=group_alone,
         memory_mb={
             name: [servers.rss_mb(pid) for pid in server.worker_pids()]
             for name, server in server_of.items()
@@ -179,11 +198,19 @@ def main(argv: list[str] | None = None) -> int:
         fixtures.migrate(env)
         bank = fixtures.load_bank()
         say(f"bank: {bank[2]} first load {bank[0]:.2f} s, unchanged reload {bank[1]:.2f} s")
-        data = fixtures.build_data(user_count=max(levels), history_attempts=HISTORY_ATTEMPTS)
+        data = fixtures.build_data(
+            user_count=max(levels),
+            history_attempts=HISTORY_ATTEMPTS,
+            group_members=GROUP_MEMBERS,
+            group_attempts=GROUP_ATTEMPTS,
+            group_questions=GROUP_QUESTIONS,
+        )
         say(
             f"data: {len(data.users)} users with an open and a finished 75-question exam; "
             f"{data.history_username}: {HISTORY_ATTEMPTS} attempts, {data.history_answers:,} "
-            f"answers ({data.build_seconds:.1f} s)"
+            f"answers; group of {GROUP_MEMBERS} members x {GROUP_ATTEMPTS} attempts of "
+            f"{GROUP_QUESTIONS} questions, {data.group_answers:,} answers "
+            f"({data.group_build_seconds:.1f} s); {data.build_seconds:.1f} s in all"
         )
         endpoints = endpoints_to_drive()
         queries = _query_counts(env, data, endpoints)

@@ -10,7 +10,15 @@ from datetime import datetime
 from pathlib import Path
 
 from bench import fixtures
-from bench.endpoints import AUTOSAVE, HISTORY_ATTEMPTS, QUESTION, Endpoint
+from bench.endpoints import (
+    AUTOSAVE,
+    GROUP_ATTEMPTS,
+    GROUP_MEMBERS,
+    GROUP_QUESTIONS,
+    HISTORY_ATTEMPTS,
+    QUESTION,
+    Endpoint,
+)
 from bench.loadgen import LoadResult
 
 CLIENT_CPU_LIMIT = 0.6  # share of one core above which the generator may be the bottleneck
@@ -31,6 +39,7 @@ class Row:
 class Measurements:
     rows: list[Row]
     progress_alone: LoadResult
+    group_alone: LoadResult
     memory_mb: dict[str, list[float | None]]
     answers_saved: int
     load_before: str
@@ -64,9 +73,6 @@ def _table(rows: list[Row], queries: dict[str, int], client: str) -> list[str]:
             f"| {queries.get(name, '–')} | {_fmt(row.server_cpu_ms, 2)} "
             f"| {_fmt(row.db_cpu_ms, 2)} | {ratio} | {row.load.client_cpu_share:.0%} |"
         )
-    lines.append(
-        "| group dashboard: not available | – | – | – | – | – | – | – | – | – | – |"
-    )  # the lead wires the group dashboard in when it exists
     lines.append("")
     lines.append(f"Load generator: {client}; client CPU is the share of one core it used.")
     return lines
@@ -119,6 +125,7 @@ def report(
             row.ratio = row.load.per_second / reference.load.per_second
     first_load, reload, loaded = bank
     alone = measured.progress_alone
+    group_alone = measured.group_alone
     lines = [
         f"# Benchmark {started_at:%Y-%m-%d %H:%M %Z}",
         "",
@@ -131,6 +138,11 @@ def report(
         f"{data.history_answers:,} answers): {alone.per_second:.1f} req/s, "
         f"p50 {alone.p50_ms:.1f} ms, p95 {alone.p95_ms:.1f} ms, p99 {alone.p99_ms:.1f} ms "
         "(progress_p50_ms below; with 10 and 50 users the p50 is mostly queueing).",
+        f"- Group dashboard: one group of {GROUP_MEMBERS} members, each with {GROUP_ATTEMPTS} "
+        f"finished attempts of {GROUP_QUESTIONS} questions ({data.group_answers:,} answers, "
+        f"built in {data.group_build_seconds:.1f} s); the logged-in users are its members. "
+        f"1 member alone: {group_alone.per_second:.1f} req/s, p50 {group_alone.p50_ms:.1f} ms, "
+        f"p95 {group_alone.p95_ms:.1f} ms, p99 {group_alone.p99_ms:.1f} ms (group_p50_ms below).",
         f"- Bank load (load_content, in-process): first {first_load:.2f} s, "
         f"unchanged reload {reload:.2f} s ({loaded}).",
         f"- Autosave stored answers in {measured.answers_saved:,} distinct slots during the "
@@ -166,6 +178,6 @@ def report(
     summary = (
         f"bench: autosave_ratio={_ratio(ratio_of[AUTOSAVE])} "
         f"question_ratio={_ratio(ratio_of[QUESTION])} progress_p50_ms={alone.p50_ms:.1f} "
-        f"group_p50_ms=na reload_s={reload:.2f}"
+        f"group_p50_ms={group_alone.p50_ms:.1f} reload_s={reload:.2f}"
     )
     return lines, summary

@@ -10,7 +10,16 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 
 from quiz import progress
 from quiz.engine import reporting
-from quiz.models import Assignment, Attempt, AttemptQuestion, Domain, Exam, Membership, StudyGroup
+from quiz.models import (
+    Assignment,
+    Attempt,
+    AttemptQuestion,
+    Domain,
+    Exam,
+    Membership,
+    Question,
+    StudyGroup,
+)
 
 LEADERBOARD_DAYS = 7
 MOST_MISSED_SHOWN = 10
@@ -88,14 +97,18 @@ def group_dashboard(*, group: StudyGroup, now: datetime) -> GroupDashboard:
     domains = list(Domain.objects.all())
     weights = {d.key: d.weight_percent for d in domains}
     members = list(members_with_scores(group))
+    member_ids = [membership.user_id for membership in members]
+    # Filtering on the member ids already read keeps every aggregate free of membership joins.
     member_slots = AttemptQuestion.objects.filter(
-        attempt__user__memberships__group=group, is_correct__isnull=False
+        attempt__user_id__in=member_ids, is_correct__isnull=False
     )
     per_member: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
-    for row in member_slots.values("attempt__user_id", "domain__key").annotate(
+    domain_key_of = {d.pk: d.key for d in domains}
+    for row in member_slots.values("attempt__user_id", "domain_id").annotate(
         total=Count("pk"), correct=Count("pk", filter=Q(is_correct=True))
     ):
-        per_member[row["attempt__user_id"]][row["domain__key"]] = (row["correct"], row["total"])
+        key = domain_key_of[row["domain_id"]]
+        per_member[row["attempt__user_id"]][key] = (row["correct"], row["total"])
 
     rows = []
     for membership in members:
@@ -118,33 +131,45 @@ def group_dashboard(*, group: StudyGroup, now: datetime) -> GroupDashboard:
         )
 
     group_domains = []
-    totals = {
-        row["domain__key"]: (row["correct"], row["total"])
-        for row in member_slots.values("domain__key").annotate(
-            total=Count("pk"), correct=Count("pk", filter=Q(is_correct=True))
-        )
-    }
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for domain_totals in per_member.values():
+        for key, (correct, total) in domain_totals.items():
+            totals[key][0] += correct
+            totals[key][1] += total
     for domain in domains:
         correct, total = totals.get(domain.key, (0, 0))
         group_domains.append({"domain": domain, **_accuracy_cell(correct, total)})
     answered = [row for row in group_domains if row["total"]]
     weakest = min(answered, key=lambda row: row["correct"] / row["total"]) if answered else None
 
-    most_missed = list(
-        member_slots.values("question_id", "question__key", "question__topic__key", "question__topic__name", "domain__key")
+    # Group by question id only (no text columns to sort), then name the top few.
+    missed_rows = list(
+        member_slots.values("question_id")
         .annotate(missed=Count("pk", filter=Q(is_correct=False)), answered=Count("pk"))
         .filter(missed__gt=0)
-        .order_by("-missed", "question__key")[:MOST_MISSED_SHOWN]
+        .order_by("-missed", "question_id")[:MOST_MISSED_SHOWN]
     )
-    since = now - timedelta(days=LEADERBOARD_DAYS)
-    leaderboard = list(
-        member_slots.filter(
-            answered_at__gte=since,
-            attempt__user__memberships__group=group,
-            attempt__user__memberships__show_on_leaderboard=True,
+    labels = {
+        row["pk"]: row
+        for row in Question.objects.filter(pk__in=[r["question_id"] for r in missed_rows]).values(
+            "pk", "key", "topic__key", "topic__name"
         )
+    }
+    most_missed = [
+        {
+            **row,
+            "question__key": labels[row["question_id"]]["key"],
+            "question__topic__key": labels[row["question_id"]]["topic__key"],
+            "question__topic__name": labels[row["question_id"]]["topic__name"],
+        }
+        for row in missed_rows
+    ]
+    since = now - timedelta(days=LEADERBOARD_DAYS)
+    visible_ids = [m.user_id for m in members if m.show_on_leaderboard]
+    leaderboard = list(
+        member_slots.filter(answered_at__gte=since, attempt__user_id__in=visible_ids)
         .values("attempt__user_id")
-        .annotate(total=Count("pk", distinct=True), correct=Count("pk", filter=Q(is_correct=True), distinct=True))
+        .annotate(total=Count("pk"), correct=Count("pk", filter=Q(is_correct=True)))
         .order_by("-correct", "-total", "attempt__user_id")[:20]
     )
     names = {row.membership.user_id: row.name for row in rows}
@@ -168,7 +193,7 @@ def group_dashboard(*, group: StudyGroup, now: datetime) -> GroupDashboard:
         group_domains=group_domains,
         weakest_domain=weakest,
         most_missed=most_missed,
-        confusions=progress.confusion_rows(group=group),
+        confusions=progress.confusion_rows(user_ids=member_ids),
         leaderboard=leaderboard,
         assignments=assignments,
     )

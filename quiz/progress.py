@@ -161,21 +161,33 @@ def progress_report(*, user, now: datetime) -> ProgressReport:
     )
 
 
-def confusion_rows(*, user=None, group=None, limit: int = 8) -> list[dict]:
-    """The distractor concepts chosen most (by one user, or across a group's members),
+def confusion_rows(*, user=None, user_ids=None, limit: int = 8) -> list[dict]:
+    """The distractor concepts chosen most (by one user, or by the users of `user_ids`),
     each with the concept the case called for."""
-    chosen = ChosenChoice.objects.filter(is_correct=False, choice__concept__isnull=False)
+    chosen = ChosenChoice.objects.filter(is_correct=False)
     if user is not None:
         chosen = chosen.filter(attempt_question__attempt__user=user)
-    if group is not None:
-        chosen = chosen.filter(attempt_question__attempt__user__memberships__group=group)
-    # Aggregate per (distractor concept, question) first, then look up what each question
-    # called for once per question rather than once per chosen row.
-    per_question = list(
-        chosen.values("choice__concept__key", "choice__concept__name", "choice__question_id")
-        .annotate(times=Count("pk"))
-        .order_by()
+    if user_ids is not None:
+        chosen = chosen.filter(attempt_question__attempt__user_id__in=user_ids)
+    # Count per chosen choice (an integer key, no joins to sort), then look the choices up:
+    # their concept and what their question called for.
+    times_by_choice = dict(
+        chosen.values("choice_id").annotate(times=Count("pk")).order_by().values_list("choice_id", "times")
     )
+    choices = list(
+        Choice.objects.filter(pk__in=times_by_choice, concept__isnull=False).values(
+            "pk", "question_id", "concept__key", "concept__name"
+        )
+    )
+    per_question = [
+        {
+            "choice__concept__key": choice["concept__key"],
+            "choice__concept__name": choice["concept__name"],
+            "choice__question_id": choice["question_id"],
+            "times": times_by_choice[choice["pk"]],
+        }
+        for choice in choices
+    ]
     called_for = dict(
         Choice.objects.filter(
             question_id__in={row["choice__question_id"] for row in per_question},
