@@ -138,6 +138,18 @@ def slot_answer_status(*, slot_row: AttemptQuestion, selected_ids=None) -> SlotS
     )
 
 
+def owned_slot(*, user, attempt_id: int, slot: int) -> AttemptQuestion | None:
+    """Return one slot of the user's attempt, with its attempt and question, in one query."""
+    if not user.is_authenticated:
+        return None
+    try:
+        return AttemptQuestion.objects.select_related("attempt", "question__topic").get(
+            attempt_id=attempt_id, attempt__user=user, slot=slot
+        )
+    except AttemptQuestion.DoesNotExist:
+        return None
+
+
 def attempt_slot(*, attempt: Attempt, slot: int) -> AttemptQuestion | None:
     # get(), not first(): (attempt, slot) is unique, so first()'s ORDER BY and queryset
     # cloning are waste; the question screen uses the topic (study-notes link) but never

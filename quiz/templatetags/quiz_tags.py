@@ -1,5 +1,7 @@
 """Formatting filters; the markdown filter is the only place HTML is marked safe."""
 
+from functools import lru_cache
+
 import nh3
 from django import template
 from django.utils.safestring import mark_safe
@@ -38,7 +40,13 @@ _ALLOWED_TAGS = {
 
 @register.filter
 def markdown(text: str) -> str:
-    rendered = _markdown.render(text or "")
+    return mark_safe(_render_markdown(text or ""))  # sanitized by nh3 in _render_markdown
+
+
+# Bank texts repeat on every question screen; rendering is a pure function of the text.
+@lru_cache(maxsize=4096)
+def _render_markdown(text: str) -> str:
+    rendered = _markdown.render(text)
     clean = nh3.clean(
         rendered,
         tags=_ALLOWED_TAGS,
@@ -46,7 +54,7 @@ def markdown(text: str) -> str:
         url_schemes={"https", "http", "mailto"},
         link_rel="noopener noreferrer",
     )
-    return mark_safe(clean)  # sanitized by nh3 just above
+    return clean
 
 
 @register.filter

@@ -41,6 +41,16 @@ def _question_url(attempt: Attempt, slot: int) -> str:
     return reverse("quiz:attempt-question", kwargs={"attempt_id": attempt.pk, "slot": slot})
 
 
+def _own_slot(request: HtmxHttpRequest, attempt_id: int, slot: int):
+    """Load the user's attempt and one of its slots in one query (404 for anyone else's),
+    finalizing the attempt if its time is up."""
+    slot_row = selectors.owned_slot(user=request.user, attempt_id=attempt_id, slot=slot)
+    if slot_row is None:
+        raise Http404("No such question in your attempts.")
+    attempt = services.attempt_finalize_if_overdue(attempt=slot_row.attempt, now=timezone.now())
+    return attempt, slot_row
+
+
 def _slot_or_404(attempt: Attempt, slot: int):
     slot_row = selectors.attempt_slot(attempt=attempt, slot=slot)
     if slot_row is None:
@@ -84,12 +94,11 @@ def _question_context(attempt: Attempt, slot_row, now) -> dict:
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 def attempt_question(request: HtmxHttpRequest, attempt_id: int, slot: int) -> HttpResponse:
-    attempt = _own_attempt(request, attempt_id)
+    attempt, slot_row = _own_slot(request, attempt_id, slot)
     if attempt.is_finished:
         if request.method == "POST":
             messages.warning(request, _("This attempt has ended; your saved answers were scored."))
         return _redirect(request, _result_url(attempt))
-    slot_row = _slot_or_404(attempt, slot)
     now = timezone.now()
 
     if request.method == "POST":
@@ -171,10 +180,9 @@ def resume_attempt(request: HtmxHttpRequest, attempt_id: int) -> HttpResponse:
 
 @require_POST
 def flag_question(request: HtmxHttpRequest, attempt_id: int, slot: int) -> HttpResponse:
-    attempt = _own_attempt(request, attempt_id)
+    attempt, slot_row = _own_slot(request, attempt_id, slot)
     if attempt.is_finished:
         return _redirect(request, _result_url(attempt))
-    slot_row = _slot_or_404(attempt, slot)
     form = FlagForm(request.POST)
     form.is_valid()
     now = timezone.now()
