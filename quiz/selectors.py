@@ -258,3 +258,13 @@ def attempt_pace(*, attempt: Attempt) -> dict:
         "target_per_question_seconds": round(target),
         "is_within_pace": per_question <= target,
     }
+
+
+def topics_to_study(*, attempt: Attempt, limit: int = 6) -> list[dict]:
+    """Topics of the attempt's missed questions, most missed first (one query)."""
+    return list(
+        AttemptQuestion.objects.filter(attempt=attempt, is_correct=False)
+        .values("question__topic__key", "question__topic__name")
+        .annotate(missed=Count("pk"))
+        .order_by("-missed", "question__topic__name")[:limit]
+    )

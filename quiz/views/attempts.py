@@ -293,6 +293,7 @@ def attempt_result(request: HtmxHttpRequest, attempt_id: int) -> HttpResponse:
             "attempt": attempt,
             "domains": domains,
             "pace": selectors.attempt_pace(attempt=attempt),
+            "topics_to_study": selectors.topics_to_study(attempt=attempt),
             "passing_score": detail.get("passing_score", 750),
         },
     )

@@ -152,6 +152,7 @@ def test_score_report_shows_domains_tasks_and_the_review(client_logged_in, exam_
     assert "640" in result and "6 / 10" in result and "Fail" in result
     assert "Needs improvement" in result or "Meets competencies" in result
     assert "<svg" in result
+    assert "Study next" in result and "missed" in result
     wrong = client_logged_in.get(reverse("quiz:attempt-answers", args=[attempt.pk]) + "?show=wrong").content.decode()
     assert wrong.count('class="card review-item') == 4
     assert ChosenChoice.objects.filter(attempt_question__attempt=attempt, is_correct=False).count() >= 4
