@@ -58,7 +58,7 @@ class ExamRequest:
 
 def assignment_request(assignment) -> ExamRequest:
     return ExamRequest(
-        mode=Attempt.Mode.FULL if assignment.mode == Attempt.Mode.FULL else assignment.mode,
+        mode=assignment.mode,
         question_count=assignment.question_count,
         time_limit_minutes=assignment.time_limit_minutes,
         domain_keys=list(assignment.domain_keys),
