@@ -69,6 +69,27 @@ class ProgressReport:
         return self.answered == 0
 
 
+def _ranked_parts(slots, part: str, key_name: str, overall: float):
+    """Rank the topics or task statements of graded slots, weakest first (one query);
+    return the ranking and the same spots grouped by the part's domain."""
+    key_field = f"{part}__{key_name}"
+    rows = _accuracy(slots, key_field).annotate(
+        name=F(f"{part}__name"), domain_key=F(f"{part}__domain__key")
+    )
+    domain_of = {}
+    accuracy_rows = []
+    for row in rows:
+        domain_of[row[key_field]] = row["domain_key"]
+        accuracy_rows.append(
+            reporting.AccuracyRow(row[key_field], row["name"], row["correct"], row["total"])
+        )
+    ranked = reporting.rank_weak_spots(accuracy_rows, overall)
+    by_domain: dict[str, list[reporting.WeakSpot]] = defaultdict(list)
+    for spot in ranked:
+        by_domain[domain_of[spot.key]].append(spot)
+    return ranked, dict(by_domain)
+
+
 def due_review_count(*, user, now: datetime) -> int:
     return ReviewCard.objects.filter(user=user, due_at__lte=now).count()
 
@@ -100,30 +121,10 @@ def progress_report(*, user, now: datetime) -> ProgressReport:
     answered = sum(d.answered for d in domains.values())
     overall = sum(d.correct for d in domains.values()) / answered if answered else 0.5
 
-    topic_rows = _accuracy(slots, "question__topic__key").annotate(
-        name=F("question__topic__name"), domain_key=F("question__topic__domain__key")
-    )
-    topics_by_domain: dict[str, list[reporting.WeakSpot]] = defaultdict(list)
-    topic_domain = {}
-    rows = []
-    for row in topic_rows:
-        topic_domain[row["question__topic__key"]] = row["domain_key"]
-        rows.append(reporting.AccuracyRow(row["question__topic__key"], row["name"], row["correct"], row["total"]))
-    ranked_topics = reporting.rank_weak_spots(rows, overall)
-    for spot in ranked_topics:
-        topics_by_domain[topic_domain[spot.key]].append(spot)
-
-    task_rows = _accuracy(slots, "question__task__code").annotate(
-        name=F("question__task__name"), domain_key=F("question__task__domain__key")
-    )
-    tasks_by_domain: dict[str, list[reporting.WeakSpot]] = defaultdict(list)
-    task_domain = {}
-    rows = []
-    for row in task_rows:
-        task_domain[row["question__task__code"]] = row["domain_key"]
-        rows.append(reporting.AccuracyRow(row["question__task__code"], row["name"], row["correct"], row["total"]))
-    for spot in sorted(reporting.rank_weak_spots(rows, overall), key=lambda s: s.key):
-        tasks_by_domain[task_domain[spot.key]].append(spot)
+    ranked_topics, topics_by_domain = _ranked_parts(slots, "question__topic", "key", overall)
+    _ranked_tasks, tasks_by_domain = _ranked_parts(slots, "question__task", "code", overall)
+    for spots in tasks_by_domain.values():
+        spots.sort(key=lambda spot: spot.key)
 
     # Trend: per attempt and domain over the last attempts, oldest first.
     trend_ids = list(
@@ -147,8 +148,8 @@ def progress_report(*, user, now: datetime) -> ProgressReport:
     return ProgressReport(
         domains=list(domains.values()),
         weakest_topics=ranked_topics[:WEAKEST_SHOWN],
-        topics_by_domain=dict(topics_by_domain),
-        tasks_by_domain=dict(tasks_by_domain),
+        topics_by_domain=topics_by_domain,
+        tasks_by_domain=tasks_by_domain,
         confusions=confusion_rows(user=user),
         readiness=readiness,
         trend=reporting.trend_lines(ordered_series, len(trend_ids)),
@@ -229,11 +230,7 @@ def weakest_topic_spots(*, user) -> list[reporting.WeakSpot]:
     slots = graded_slots(user=user)
     totals = slots.aggregate(total=Count("pk"), correct=Count("pk", filter=Q(is_correct=True)))
     overall = totals["correct"] / totals["total"] if totals["total"] else 0.5
-    rows = [
-        reporting.AccuracyRow(row["question__topic__key"], row["name"], row["correct"], row["total"])
-        for row in _accuracy(slots, "question__topic__key").annotate(name=F("question__topic__name"))
-    ]
-    return reporting.rank_weak_spots(rows, overall)
+    return _ranked_parts(slots, "question__topic", "key", overall)[0]
 
 
 def domain_results_by_attempt(*, user):

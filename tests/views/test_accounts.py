@@ -81,3 +81,10 @@ def test_public_pages_need_no_login(name, client):
 def test_display_name_is_saved(client_logged_in, user):
     client_logged_in.post(reverse("account-settings"), {"display_name": "  Kenji  "})
     assert Profile.objects.get(user=user).display_name == "Kenji"
+
+
+def test_password_pages_explain_each_step(client):
+    assert "reset link is on its way" in client.get(reverse("password_reset_done")).content.decode()
+    assert "You can log in now" in client.get(reverse("password_reset_complete")).content.decode()
+    expired = client.get(reverse("password_reset_confirm", args=["MQ", "not-a-token"]))
+    assert "no longer valid" in expired.content.decode()
