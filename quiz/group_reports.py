@@ -152,13 +152,14 @@ def group_dashboard(*, group: StudyGroup, now: datetime) -> GroupDashboard:
     labels = {
         row["pk"]: row
         for row in Question.objects.filter(pk__in=[r["question_id"] for r in missed_rows]).values(
-            "pk", "key", "topic__key", "topic__name"
+            "pk", "key", "stem", "topic__key", "topic__name"
         )
     }
     most_missed = [
         {
             **row,
             "question__key": labels[row["question_id"]]["key"],
+            "question__stem": labels[row["question_id"]]["stem"],
             "question__topic__key": labels[row["question_id"]]["topic__key"],
             "question__topic__name": labels[row["question_id"]]["topic__name"],
         }
