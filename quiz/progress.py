@@ -61,7 +61,6 @@ class ProgressReport:
     due_count: int
     answered: int
     target_seconds: float
-    finished_attempts: int = 0
     domain_labels: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -122,7 +121,7 @@ def progress_report(*, user, now: datetime) -> ProgressReport:
     overall = sum(d.correct for d in domains.values()) / answered if answered else 0.5
 
     ranked_topics, topics_by_domain = _ranked_parts(slots, "question__topic", "key", overall)
-    _ranked_tasks, tasks_by_domain = _ranked_parts(slots, "question__task", "code", overall)
+    _, tasks_by_domain = _ranked_parts(slots, "question__task", "code", overall)
     for spots in tasks_by_domain.values():
         spots.sort(key=lambda spot: spot.key)
 
@@ -157,7 +156,6 @@ def progress_report(*, user, now: datetime) -> ProgressReport:
         due_count=due_review_count(user=user, now=now),
         answered=answered,
         target_seconds=target_seconds,
-        finished_attempts=len(trend_ids),
         domain_labels={d.key: f"{d.number}. {d.name}" for d in domains.values()},
     )
 

@@ -166,24 +166,18 @@ def test_higher_sequence_wins_when_two_tabs_answer_at_once(exam_bank):
         # Alternate which choice is the newer one, so a stale write would show.
         older, newer = (right, wrong) if round_number % 2 else (wrong, right)
 
+        def save(choice_ids, sequence):
+            return lambda: services.answer_save(
+                attempt=attempt,
+                slot=slot,
+                choice_ids=choice_ids,
+                sequence=sequence,
+                time_spent_seconds=None,
+                now=started,
+            )
+
         older_outcome, newer_outcome = run_together(
-            lambda c=older, q=older_sequence: services.answer_save(
-                attempt=attempt,
-                slot=slot,
-                choice_ids=c,
-                sequence=q,
-                time_spent_seconds=None,
-                now=started,
-            ),
-            lambda c=newer, q=newer_sequence: services.answer_save(
-                attempt=attempt,
-                slot=slot,
-                choice_ids=c,
-                sequence=q,
-                time_spent_seconds=None,
-                now=started,
-            ),
-            delays=delays,
+            save(older, older_sequence), save(newer, newer_sequence), delays=delays
         )
 
         assert newer_outcome is services.AnswerOutcome.SAVED, newer_outcome
