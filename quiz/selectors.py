@@ -12,6 +12,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from quiz import answer_sql
 from quiz.engine import scoring, timing
 from quiz.engine.types import PresentedChoice, PresentedQuestion, SlotStatus
 from quiz.models import Attempt, AttemptQuestion, Choice, Domain, Exam, Question, Topic
@@ -134,11 +135,39 @@ def owned_slot(*, user, attempt_id: int, slot: int) -> AttemptQuestion | None:
     if not user.is_authenticated:
         return None
     try:
-        return AttemptQuestion.objects.select_related("attempt", "question__topic").get(
-            attempt_id=attempt_id, attempt__user=user, slot=slot
+        return (
+            AttemptQuestion.objects.select_related("attempt", "question__topic")
+            # The attempt's selection and score are never shown on a question screen.
+            .defer("attempt__selection", "attempt__score_detail")
+            .get(attempt_id=attempt_id, attempt__user=user, slot=slot)
         )
     except AttemptQuestion.DoesNotExist:
         return None
+
+
+def owned_slot_to_write(*, user, attempt_id: int, slot: int) -> AttemptQuestion | None:
+    """Return one slot of the user's attempt as autosave and flag need it, in one query.
+
+    Only the columns a write checks (no question text, no topic notes, no score JSON),
+    plus the attempt's answered and flagged counts before the write, as `answered_before`
+    and `flagged_before`; written out in SQL (quiz/answer_sql.py says why).
+    """
+    if not user.is_authenticated:
+        return None
+    return answer_sql.slot_to_write(user_id=user.pk, attempt_id=attempt_id, slot=slot)
+
+
+def counts_after_write(slot_row: AttemptQuestion, *, is_answered=None, is_flagged=None) -> ProgressCounts:
+    """The attempt's progress counts once this slot holds the values just written."""
+    answered = slot_row.answered_before
+    flagged = slot_row.flagged_before
+    if is_answered is not None:
+        answered += int(is_answered) - int(slot_row.is_answered)
+    if is_flagged is not None:
+        flagged += int(is_flagged) - int(slot_row.is_flagged)
+    return ProgressCounts(
+        total=slot_row.attempt.question_count, answered_count=answered, flagged_count=flagged
+    )
 
 
 def attempt_slot(*, attempt: Attempt, slot: int) -> AttemptQuestion | None:

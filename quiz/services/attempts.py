@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from quiz import answer_sql
 from quiz.engine import scoring, timing
 from quiz.engine import selection as selection_module
 from quiz.engine.types import GradedAnswer, History, PoolQuestion
@@ -282,7 +283,8 @@ def _weak_topic_questions(user, topic_keys: list[str], count: int, exclude: set[
 
 
 class _AttemptOverdue(Exception):
-    """Raised inside a write's transaction; the attempt is scored after it rolls back."""
+    """A write arrived after the deadline; the attempt is scored once the write's
+    transaction (if any) has rolled back."""
 
 
 def _lock_open_attempt(attempt: Attempt, now: datetime) -> Attempt:
@@ -313,6 +315,18 @@ def _finalizing_when_overdue(write):
     return guarded
 
 
+def _refusal(attempt: Attempt, slot: AttemptQuestion, now: datetime) -> AnswerOutcome:
+    """Say why a conditional write changed nothing: closed, overdue, checked, or stale."""
+    current = Attempt.objects.only("status", "deadline_at").get(pk=attempt.pk)
+    if current.is_finished:
+        raise AttemptClosed(_("This attempt has ended."))
+    if timing.is_overdue(current.deadline_at, now):
+        raise _AttemptOverdue
+    if AttemptQuestion.objects.filter(pk=slot.pk, is_correct__isnull=False).exists():
+        raise AttemptClosed(_("This question has already been checked."))
+    return AnswerOutcome.STALE
+
+
 @_finalizing_when_overdue
 def answer_save(
     *,
@@ -323,37 +337,37 @@ def answer_save(
     time_spent_seconds: int | None,
     now: datetime,
 ) -> AnswerOutcome:
-    """Store the selection unless a newer one is already stored (one conditional UPDATE).
+    """Store the selection in one conditional UPDATE, and only if the attempt still takes
+    answers, the slot is not graded yet and no newer selection is stored.
 
-    The attempt row is locked first, so an answer racing the end of the exam is either
-    stored before grading or refused, never half-applied.
+    No lock is taken: grading locks the slot rows before reading them and sets is_correct
+    on every one, so a save racing the end of the exam is either read by grading, or waits
+    for it and then finds is_correct set and changes nothing. Never half-applied.
     """
-    with transaction.atomic():
-        _lock_open_attempt(attempt, now)
-        if slot.is_correct is not None:
-            raise AttemptClosed(_("This question has already been checked."))
-        required = scoring.required_selection_count(slot.question.kind, len(slot.choice_order))
-        changes = {
-            "selected_choice_ids": sorted(int(c) for c in choice_ids),
-            "is_answered": len(choice_ids) == required,
-            "answer_sequence": sequence,
-            "answered_at": now,
-        }
-        if time_spent_seconds is not None:
-            limit = int((now - attempt.started_at).total_seconds())
-            changes["time_spent_seconds"] = max(0, min(time_spent_seconds, limit))
-        updated = AttemptQuestion.objects.filter(pk=slot.pk, answer_sequence__lt=sequence).update(
-            **changes
-        )
-    return AnswerOutcome.SAVED if updated else AnswerOutcome.STALE
+    if slot.is_correct is not None:
+        raise AttemptClosed(_("This question has already been checked."))
+    selected = sorted(int(c) for c in choice_ids)
+    required = scoring.required_selection_count(slot.question.kind, len(slot.choice_order))
+    if time_spent_seconds is not None:
+        limit = int((now - attempt.started_at).total_seconds())
+        time_spent_seconds = max(0, min(time_spent_seconds, limit))
+    saved = answer_sql.save_selection(
+        slot_id=slot.pk,
+        selected_ids=selected,
+        is_answered=len(selected) == required,
+        sequence=sequence,
+        answered_at=now,
+        time_spent_seconds=time_spent_seconds,
+        now=now,
+    )
+    return AnswerOutcome.SAVED if saved else _refusal(attempt, slot, now)
 
 
 @_finalizing_when_overdue
 def flag_set(*, attempt: Attempt, slot: AttemptQuestion, is_flagged: bool, now: datetime) -> None:
-    """Mark or unmark a slot for review."""
-    with transaction.atomic():
-        _lock_open_attempt(attempt, now)
-        AttemptQuestion.objects.filter(pk=slot.pk).update(is_flagged=is_flagged)
+    """Mark or unmark a slot for review (one conditional UPDATE, as answer_save)."""
+    if not answer_sql.set_flag(slot_id=slot.pk, is_flagged=is_flagged, now=now):
+        _refusal(attempt, slot, now)
 
 
 @_finalizing_when_overdue
@@ -428,8 +442,12 @@ def next_deadline(*, user) -> datetime | None:
 
 def _grade_and_close(attempt: Attempt, now: datetime) -> None:
     """Grade every slot, store chosen choices and the score (the attempt row is locked)."""
+    # Locked before they are read: a save racing this grading either lands first and is
+    # read here, or waits and then finds is_correct set (see answer_save).
     slots = list(
-        AttemptQuestion.objects.filter(attempt=attempt).select_related("domain", "question__task")
+        AttemptQuestion.objects.filter(attempt=attempt)
+        .select_related("domain", "question__task")
+        .select_for_update(of=("self",))
     )
     correct_by_question: dict[int, set[int]] = defaultdict(set)
     for question_id, choice_id in Choice.objects.filter(

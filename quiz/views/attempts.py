@@ -41,10 +41,12 @@ def _question_url(attempt: Attempt, slot: int) -> str:
     return reverse("quiz:attempt-question", kwargs={"attempt_id": attempt.pk, "slot": slot})
 
 
-def _own_slot(request: HtmxHttpRequest, attempt_id: int, slot: int):
+def _own_slot(request: HtmxHttpRequest, attempt_id: int, slot: int, *, to_write: bool = False):
     """Load the user's attempt and one of its slots in one query (404 for anyone else's),
-    finalizing the attempt if its time is up."""
-    slot_row = selectors.owned_slot(user=request.user, attempt_id=attempt_id, slot=slot)
+    finalizing the attempt if its time is up. A write (autosave, flag) loads only what it
+    checks, with the progress counts its reply shows."""
+    select = selectors.owned_slot_to_write if to_write else selectors.owned_slot
+    slot_row = select(user=request.user, attempt_id=attempt_id, slot=slot)
     if slot_row is None:
         raise Http404("No such question in your attempts.")
     attempt = services.attempt_finalize_if_overdue(attempt=slot_row.attempt, now=timezone.now())
@@ -94,7 +96,8 @@ def _question_context(attempt: Attempt, slot_row, now) -> dict:
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 def attempt_question(request: HtmxHttpRequest, attempt_id: int, slot: int) -> HttpResponse:
-    attempt, slot_row = _own_slot(request, attempt_id, slot)
+    is_htmx_save = request.method == "POST" and request.htmx
+    attempt, slot_row = _own_slot(request, attempt_id, slot, to_write=is_htmx_save)
     if attempt.is_finished:
         if request.method == "POST":
             messages.warning(request, _("This attempt has ended; your saved answers were scored."))
@@ -140,10 +143,11 @@ def attempt_question(request: HtmxHttpRequest, attempt_id: int, slot: int) -> Ht
             return _follow_button(request, attempt, slot)
         if outcome is services.AnswerOutcome.SAVED:
             status = selectors.slot_answer_status(slot_row=slot_row, selected_ids=data["choice"])
+            counts = selectors.counts_after_write(slot_row, is_answered=status.is_answered)
         else:  # a newer answer is stored: report that one
             slot_row = _slot_or_404(attempt, slot)
             status = selectors.slot_answer_status(slot_row=slot_row)
-        counts = selectors.attempt_progress_counts(attempt=attempt)
+            counts = selectors.attempt_progress_counts(attempt=attempt)
         clock = selectors.attempt_clock(attempt=attempt, now=now)
         response = TemplateResponse(
             request,
@@ -180,7 +184,7 @@ def resume_attempt(request: HtmxHttpRequest, attempt_id: int) -> HttpResponse:
 
 @require_POST
 def flag_question(request: HtmxHttpRequest, attempt_id: int, slot: int) -> HttpResponse:
-    attempt, slot_row = _own_slot(request, attempt_id, slot)
+    attempt, slot_row = _own_slot(request, attempt_id, slot, to_write=True)
     if attempt.is_finished:
         return _redirect(request, _result_url(attempt))
     form = FlagForm(request.POST)
@@ -195,7 +199,7 @@ def flag_question(request: HtmxHttpRequest, attempt_id: int, slot: int) -> HttpR
     if not request.htmx:
         return redirect(_question_url(attempt, slot))
     is_flagged = form.cleaned_data.get("flagged", False)
-    counts = selectors.attempt_progress_counts(attempt=attempt)
+    counts = selectors.counts_after_write(slot_row, is_flagged=is_flagged)
     response = TemplateResponse(
         request,
         "quiz/attempt_question.html#flag-response",

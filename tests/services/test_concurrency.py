@@ -190,3 +190,45 @@ def test_higher_sequence_wins_when_two_tabs_answer_at_once(exam_bank):
 
     ended = services.attempt_submit(attempt=attempt, now=started + timedelta(minutes=1))
     assert ended.correct_count == (1 if newer == right else 0)
+
+
+def test_answer_waiting_on_grading_is_refused_not_lost(exam_bank):
+    """The save has no lock of its own: grading locks the slots, so a save that reaches a
+    slot mid-grading waits, then finds it graded and changes nothing (no answer stored
+    after its score was taken)."""
+    user = UserFactory()
+    started = timezone.now()
+    attempt = start_attempt(user, now=started)
+    slot = slot_of(attempt)
+    answer = correct_choice_ids(slot.question)
+    grading_holds_locks = threading.Event()
+    grading_may_commit = threading.Event()
+
+    def grade_slowly():
+        from django.db import transaction
+
+        with transaction.atomic():
+            services.attempt_submit(attempt=attempt, now=started + timedelta(minutes=1))
+            grading_holds_locks.set()
+            grading_may_commit.wait(timeout=10)
+
+    def save_during_grading():
+        assert grading_holds_locks.wait(timeout=10)
+        threading.Timer(0.3, grading_may_commit.set).start()
+        return services.answer_save(
+            attempt=attempt,
+            slot=slot,
+            choice_ids=answer,
+            sequence=1,
+            time_spent_seconds=None,
+            now=started + timedelta(seconds=30),
+        )
+
+    graded, saved = run_together(grade_slowly, save_during_grading)
+
+    assert graded is None
+    assert isinstance(saved, services.AttemptClosed), saved
+    slot.refresh_from_db()
+    attempt.refresh_from_db()
+    assert slot.selected_choice_ids == [] and slot.is_correct is False
+    assert attempt.correct_count == 0

@@ -96,6 +96,36 @@ def test_autosave_keeps_the_newest_answer_when_an_older_request_arrives_late(cli
     assert slot(attempt, 1).selected_choice_ids == [b]
 
 
+def test_progress_counter_in_save_and_flag_replies_matches_what_is_stored(client_logged_in, exam_bank):
+    """The replies count from the row read before the write; they must agree with the
+    database through answering, re-answering, a late save, flagging and unflagging."""
+    import json
+
+    attempt = start_custom(client_logged_in, count=10)
+    singles = list(AttemptQuestion.objects.filter(attempt=attempt, question__kind="single").order_by("slot")[:2])
+    flag_url = lambda number: reverse("quiz:flag-question", args=[attempt.pk, number])  # noqa: E731
+    steps = [
+        (question_url(attempt, singles[0].slot), {"choice": singles[0].choice_order[:1], "seq": 1}),
+        (question_url(attempt, singles[0].slot), {"choice": singles[0].choice_order[1:2], "seq": 2}),
+        (question_url(attempt, singles[1].slot), {"choice": singles[1].choice_order[:1], "seq": 3}),
+        (question_url(attempt, singles[1].slot), {"choice": singles[1].choice_order[1:2], "seq": 1}),  # late
+        (flag_url(singles[0].slot), {"flagged": "on"}),
+        (flag_url(singles[0].slot), {"flagged": "on"}),
+        (flag_url(5), {"flagged": "on"}),
+        (flag_url(singles[0].slot), {}),
+    ]
+    for url, data in steps:
+        response = client_logged_in.post(url, data, headers=HTMX)
+        stored = AttemptQuestion.objects.filter(attempt=attempt)
+        answered = stored.filter(is_answered=True).count()
+        flagged = stored.filter(is_flagged=True).count()
+        assert f"{answered} of 10 answered, {flagged} flagged" in response.content.decode(), (url, data)
+        event = next(iter(json.loads(response["HX-Trigger"]).values()))
+        assert event["flagged"] == flagged
+        assert event.get("answered", answered) == answered
+    assert (answered, flagged) == (2, 1)
+
+
 def test_answers_survive_a_reload_and_resuming_from_the_dashboard(client_logged_in, exam_bank):
     attempt = start_custom(client_logged_in, count=10, minutes=30)
     chosen = slot(attempt, 3).choice_order[2]
