@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import secrets
 import subprocess
 import sys
@@ -82,7 +83,9 @@ def _time(handler, name: str, virtual, count: int, profile: bool = False) -> Non
     cpu = (time.process_time() - cpu_started) * 1000 / count
     if profiler:
         profiler.stop()
-        sys.stdout.write(profiler.output_text(unicode=False, color=False))
+        sys.stdout.write(
+            profiler.output_text(unicode=False, color=False, show_all=bool(os.environ.get("ALL")))
+        )
     sys.stdout.write(f"{name:<40} wall {wall:7.2f} ms  cpu {cpu:7.2f} ms\n")
 
 

@@ -8,7 +8,7 @@ from functools import cached_property
 
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
-from django.utils.html import format_html_join
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -52,26 +52,30 @@ class Navigator:
 
     @cached_property
     def cells_html(self) -> SafeString:
-        """The grid's 75 links, built in one pass: as template loops, their ~450 variable
-        lookups and escapes were the costliest part of the question screen (bench/run.py)."""
-        answered, unanswered, flagged = _("answered"), _("unanswered"), _("flagged")
-        current = mark_safe(' aria-current="page"')
+        """The grid's links, built in one pass. As template loops, their ~450 variable
+        lookups and escapes were the costliest part of the question screen; so was
+        format_html_join escaping every number. Only the three labels need escaping."""
+        answered, unanswered, flagged = (escape(label) for label in (_("answered"), _("unanswered"), _("flagged")))
+        prefix = escape(self.question_url_prefix)
         rows = []
         for mark in self.statuses:
             css = "nav-cell"
-            css += " answered" if mark.is_answered else ""
-            css += " flagged" if mark.is_flagged else ""
-            is_current = mark.slot == self.current_slot
-            css += " current" if is_current else ""
-            label = ", " + (answered if mark.is_answered else unanswered)
-            label += (", " + flagged) if mark.is_flagged else ""
-            href = f"{self.question_url_prefix}{mark.slot}/"
-            rows.append((href, mark.slot, css, current if is_current else "", mark.slot, label))
-        return format_html_join(
-            "\n",
-            '<li><a href="{}" id="nav-{}" class="{}"{}>{}<span class="visually-hidden">{}</span></a></li>',
-            rows,
-        )
+            label = answered if mark.is_answered else unanswered
+            if mark.is_answered:
+                css += " answered"
+            if mark.is_flagged:
+                css += " flagged"
+                label += ", " + flagged
+            current = ""
+            if mark.slot == self.current_slot:
+                css += " current"
+                current = ' aria-current="page"'
+            number = int(mark.slot)
+            rows.append(
+                f'<li><a href="{prefix}{number}/" id="nav-{number}" class="{css}"{current}>'
+                f'{number}<span class="visually-hidden">, {label}</span></a></li>'
+            )
+        return mark_safe("\n".join(rows))  # built from escaped labels and integers
 
     @property
     def total(self) -> int:
@@ -130,6 +134,19 @@ def slot_answer_status(*, slot_row: AttemptQuestion, selected_ids=None) -> SlotS
     )
 
 
+_NOT_ON_QUESTION_SCREEN = (
+    "attempt__selection",
+    "attempt__score_detail",
+    "question__content_hash",
+    "question__created_at",
+    "question__updated_at",
+    "question__topic__notes",
+    "question__topic__references",
+    "question__topic__content_hash",
+    "question__topic__source_section",
+)
+
+
 def owned_slot(*, user, attempt_id: int, slot: int) -> AttemptQuestion | None:
     """Return one slot of the user's attempt, with its attempt and question, in one query."""
     if not user.is_authenticated:
@@ -137,8 +154,9 @@ def owned_slot(*, user, attempt_id: int, slot: int) -> AttemptQuestion | None:
     try:
         return (
             AttemptQuestion.objects.select_related("attempt", "question__topic")
-            # The attempt's selection and score are never shown on a question screen.
-            .defer("attempt__selection", "attempt__score_detail")
+            # Never shown on a question screen: the attempt's selection and score, the
+            # topic's notes; leaving them out makes the one read cheaper.
+            .defer(*_NOT_ON_QUESTION_SCREEN)
             .get(attempt_id=attempt_id, attempt__user=user, slot=slot)
         )
     except AttemptQuestion.DoesNotExist:
@@ -202,8 +220,12 @@ def presented_question(*, slot_row: AttemptQuestion, choices: list[Choice]) -> P
     )
 
 
-def slot_choices(*, slot_row: AttemptQuestion) -> list[Choice]:
-    return list(Choice.objects.filter(pk__in=slot_row.choice_order).select_related("concept"))
+def slot_choices(*, slot_row: AttemptQuestion, with_feedback: bool = False) -> list[Choice]:
+    """The slot's choices; their key, rationale and concept only when feedback is shown."""
+    choices = Choice.objects.filter(pk__in=slot_row.choice_order)
+    if with_feedback:
+        return list(choices.select_related("concept"))
+    return list(choices.only("text"))
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,9 @@ def _follow_button(request: HtmxHttpRequest, attempt: Attempt, slot: int) -> Htt
 
 
 def _question_context(attempt: Attempt, slot_row, now) -> dict:
-    choices = selectors.slot_choices(slot_row=slot_row)
+    # Practice shows the key only for a slot already checked; exams never before the end.
+    with_feedback = attempt.is_practice and slot_row.is_correct is not None
+    choices = selectors.slot_choices(slot_row=slot_row, with_feedback=with_feedback)
     context = {
         "attempt": attempt,
         "question": selectors.presented_question(slot_row=slot_row, choices=choices),
@@ -82,8 +84,7 @@ def _question_context(attempt: Attempt, slot_row, now) -> dict:
         "time_spent_seconds": slot_row.time_spent_seconds,
     }
     context["status"] = selectors.slot_answer_status(slot_row=slot_row)
-    # Practice shows the key only for a slot already checked; exams never before the end.
-    if attempt.is_practice and slot_row.is_correct is not None:
+    if with_feedback:
         context["feedback"] = {
             "is_correct": slot_row.is_correct,
             "choices": {choice.pk: choice for choice in choices},
