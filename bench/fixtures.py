@@ -118,6 +118,7 @@ class BenchData:
     group_usernames: list[str]  # the group's members, its owner first
     group_answers: int
     group_build_seconds: float
+    group_cold_ms: float  # the dashboard's reads with its aggregates recomputed (median)
 
 
 def _session(user) -> Session:
@@ -274,7 +275,29 @@ def build_data(
         group_usernames=[member.username for member in group.members],
         group_answers=group.answers,
         group_build_seconds=group.seconds,
+        group_cold_ms=group_dashboard_cold_ms(group.group_id),
     )
+
+
+def group_dashboard_cold_ms(group_id: int, runs: int = 5) -> float:
+    """Median in-process time of the group dashboard's reads when its cached aggregates
+    must be recomputed: the first view after any member's results change."""
+    import statistics
+
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from quiz.group_reports import group_dashboard
+    from quiz.models import StudyGroup
+
+    group = StudyGroup.objects.get(pk=group_id)
+    timings = []
+    for _ in range(runs):
+        cache.clear()
+        started = time.perf_counter()
+        group_dashboard(group=group, now=timezone.now())
+        timings.append(1000 * (time.perf_counter() - started))
+    return statistics.median(timings)
 
 
 def app_query_counts(paths: dict[str, tuple[str, str | None, bool, str]]) -> dict[str, int]:

@@ -174,6 +174,9 @@ class Attempt(models.Model):
     scaled_score = models.PositiveSmallIntegerField(null=True, blank=True)
     passed = models.BooleanField(null=True, blank=True)
     score_detail = models.JSONField(default=dict, blank=True)
+    # Raised whenever a result of this attempt is recorded (graded at the end, or a
+    # practice answer checked): cached group aggregates are keyed on it.
+    results_version = models.PositiveIntegerField(default=0)
     selection = models.JSONField(default=dict, blank=True)
     assignment = models.ForeignKey(
         "Assignment", on_delete=models.SET_NULL, null=True, blank=True, related_name="attempts"

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -386,6 +386,7 @@ def answer_check(*, attempt: Attempt, slot: AttemptQuestion, now: datetime) -> b
         selected = set(locked.selected_choice_ids)
         locked.is_correct = bool(correct_ids) and selected == correct_ids
         locked.save(update_fields=["is_correct"])
+        Attempt.objects.filter(pk=attempt.pk).update(results_version=F("results_version") + 1)
         review_cards_update(
             user_id=attempt.user_id, graded=[(locked.question_id, locked.is_correct)], now=now
         )
@@ -485,6 +486,7 @@ def _grade_and_close(attempt: Attempt, now: datetime) -> None:
     domain_order = list(Domain.objects.values_list("key", flat=True))
     score = scoring.score_attempt(graded, passing_score=passing, domain_order=domain_order)
     overdue = timing.is_overdue(attempt.deadline_at, now)
+    attempt.results_version += 1
     attempt.status = Attempt.Status.EXPIRED if overdue else Attempt.Status.SUBMITTED
     attempt.finished_at = min(now, attempt.deadline_at) if overdue else now
     attempt.correct_count = score.correct

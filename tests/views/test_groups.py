@@ -15,7 +15,7 @@ from quiz.sample_history import build_history
 from quiz.services import groups as group_services
 from tests.conftest import HTMX
 from tests.factories import UserFactory, correct_choice_ids, wrong_choice_ids
-from tests.views.helpers import question_url, slot
+from tests.views.helpers import question_url, slot, start_custom
 
 pytestmark = pytest.mark.django_db
 
@@ -205,6 +205,39 @@ def test_members_never_see_another_members_answers(group_world):
     html = clients["member"].get(reverse("quiz:group-dashboard", args=[group.pk])).content.decode()
     for choice in slot(attempt, 1).question.choices.all():
         assert choice.rationale not in html
+
+
+def test_dashboard_aggregates_are_reused_until_a_members_results_change(group_world):
+    group, clients = group_world["group"], group_world["clients"]
+    url = reverse("quiz:group-dashboard", args=[group.pk])
+    take_assignment(clients["owner"], group_world["assignment"], {"sdlc"})
+    with CaptureQueriesContext(connection) as cold:
+        first = clients["owner"].get(url).context_data["dashboard"]
+    with CaptureQueriesContext(connection) as warm:
+        again = clients["owner"].get(url).context_data["dashboard"]
+    assert len(warm) < len(cold)
+    assert [r.cells for r in again.members] == [r.cells for r in first.members]
+    assert again.leaderboard == first.leaderboard
+
+    # A member finishes an exam: the very next view counts it.
+    finished = take_assignment(clients["member"], group_world["assignment"], {"sdlc"})
+    after_exam = clients["owner"].get(url).context_data["dashboard"]
+    rows = {row.name: row for row in after_exam.members}
+    assert rows["member"].latest_score == finished.scaled_score
+    assert "member" in [row["name"] for row in after_exam.leaderboard]
+
+    # A practice answer checked mid-attempt counts at once too.
+    def answered_total(dashboard) -> int:
+        return sum(cell["total"] for row in dashboard.members for cell in row.cells)
+
+    practice = start_custom(clients["member"], count=5, mode="practice")
+    first_slot = slot(practice, 1)
+    check_url = reverse("quiz:check-answer", args=[practice.pk, 1])
+    clients["member"].post(question_url(practice, 1), {"choice": correct_choice_ids(first_slot.question), "seq": 1}, headers=HTMX)
+    after_exam = clients["owner"].get(url).context_data["dashboard"]
+    assert clients["member"].post(check_url, headers=HTMX).status_code == 200
+    after_check = clients["owner"].get(url).context_data["dashboard"]
+    assert answered_total(after_check) == answered_total(after_exam) + 1
 
 
 def test_group_dashboard_runs_a_fixed_number_of_queries(exam_bank, django_assert_max_num_queries):
