@@ -12,7 +12,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from quiz import answer_sql
+from quiz import exam_sql
 from quiz.engine import scoring, timing
 from quiz.engine.types import PresentedChoice, PresentedQuestion, SlotStatus
 from quiz.models import Attempt, AttemptQuestion, Choice, Domain, Exam, Question, Topic
@@ -100,9 +100,7 @@ class Navigator:
 
 def attempt_navigator(*, attempt: Attempt, current_slot: int = 0) -> Navigator:
     """Return every slot's answered/flagged state (one query)."""
-    rows = AttemptQuestion.objects.filter(attempt=attempt).order_by("slot").values_list(
-        "slot", "is_answered", "is_flagged"
-    )
+    rows = exam_sql.navigator_marks(attempt_id=attempt.pk)
     # The question URL of slot 0 ends in "0/"; every cell's link swaps in its own slot.
     prefix = reverse("quiz:attempt-question", args=[attempt.pk, 0])[:-2]
     return Navigator(
@@ -134,33 +132,12 @@ def slot_answer_status(*, slot_row: AttemptQuestion, selected_ids=None) -> SlotS
     )
 
 
-_NOT_ON_QUESTION_SCREEN = (
-    "attempt__selection",
-    "attempt__score_detail",
-    "question__content_hash",
-    "question__created_at",
-    "question__updated_at",
-    "question__topic__notes",
-    "question__topic__references",
-    "question__topic__content_hash",
-    "question__topic__source_section",
-)
-
-
 def owned_slot(*, user, attempt_id: int, slot: int) -> AttemptQuestion | None:
-    """Return one slot of the user's attempt, with its attempt and question, in one query."""
+    """Return one slot of the user's attempt, with its attempt, question and topic, in one
+    query (written out in SQL: quiz/exam_sql.py says why)."""
     if not user.is_authenticated:
         return None
-    try:
-        return (
-            AttemptQuestion.objects.select_related("attempt", "question__topic")
-            # Never shown on a question screen: the attempt's selection and score, the
-            # topic's notes; leaving them out makes the one read cheaper.
-            .defer(*_NOT_ON_QUESTION_SCREEN)
-            .get(attempt_id=attempt_id, attempt__user=user, slot=slot)
-        )
-    except AttemptQuestion.DoesNotExist:
-        return None
+    return exam_sql.slot_on_screen(user_id=user.pk, attempt_id=attempt_id, slot=slot)
 
 
 def owned_slot_to_write(*, user, attempt_id: int, slot: int) -> AttemptQuestion | None:
@@ -168,11 +145,11 @@ def owned_slot_to_write(*, user, attempt_id: int, slot: int) -> AttemptQuestion 
 
     Only the columns a write checks (no question text, no topic notes, no score JSON),
     plus the attempt's answered and flagged counts before the write, as `answered_before`
-    and `flagged_before`; written out in SQL (quiz/answer_sql.py says why).
+    and `flagged_before`; written out in SQL (quiz/exam_sql.py says why).
     """
     if not user.is_authenticated:
         return None
-    return answer_sql.slot_to_write(user_id=user.pk, attempt_id=attempt_id, slot=slot)
+    return exam_sql.slot_to_write(user_id=user.pk, attempt_id=attempt_id, slot=slot)
 
 
 def counts_after_write(slot_row: AttemptQuestion, *, is_answered=None, is_flagged=None) -> ProgressCounts:
@@ -222,10 +199,9 @@ def presented_question(*, slot_row: AttemptQuestion, choices: list[Choice]) -> P
 
 def slot_choices(*, slot_row: AttemptQuestion, with_feedback: bool = False) -> list[Choice]:
     """The slot's choices; their key, rationale and concept only when feedback is shown."""
-    choices = Choice.objects.filter(pk__in=slot_row.choice_order)
     if with_feedback:
-        return list(choices.select_related("concept"))
-    return list(choices.only("text"))
+        return list(Choice.objects.filter(pk__in=slot_row.choice_order).select_related("concept"))
+    return exam_sql.choice_texts(choice_ids=list(slot_row.choice_order))
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from django.db.models import Exists, F, OuterRef, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from quiz import answer_sql
+from quiz import exam_sql
 from quiz.engine import scoring, timing
 from quiz.engine import selection as selection_module
 from quiz.engine.types import GradedAnswer, History, PoolQuestion
@@ -351,7 +351,7 @@ def answer_save(
     if time_spent_seconds is not None:
         limit = int((now - attempt.started_at).total_seconds())
         time_spent_seconds = max(0, min(time_spent_seconds, limit))
-    saved = answer_sql.save_selection(
+    saved = exam_sql.save_selection(
         slot_id=slot.pk,
         selected_ids=selected,
         is_answered=len(selected) == required,
@@ -366,7 +366,7 @@ def answer_save(
 @_finalizing_when_overdue
 def flag_set(*, attempt: Attempt, slot: AttemptQuestion, is_flagged: bool, now: datetime) -> None:
     """Mark or unmark a slot for review (one conditional UPDATE, as answer_save)."""
-    if not answer_sql.set_flag(slot_id=slot.pk, is_flagged=is_flagged, now=now):
+    if not exam_sql.set_flag(slot_id=slot.pk, is_flagged=is_flagged, now=now):
         _refusal(attempt, slot, now)
 
 

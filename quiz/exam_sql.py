@@ -1,11 +1,11 @@
-"""The two statements of an autosave, written out in SQL.
+"""The exam screen's hot statements, written out in SQL.
 
-Autosave is the request a learner makes most (every click on a choice), and building
-these two statements through the ORM (a three-table select with two correlated counts,
-an UPDATE guarded by EXISTS) cost more CPU than running them: ~1.5 ms of ORM work per
-save against ~0.1 ms of SQL (bench/profile_paths.py). The SQL is plain SQL that SQLite
-and PostgreSQL both run; values go through the model fields in both directions, so
-types come out as the ORM would give them.
+Autosave (every click on a choice) and the question screen (every move between
+questions) are the requests a learner makes most. Building their statements through the
+ORM cost more CPU than running them: ~1.5 ms of ORM work per save against ~0.1 ms of SQL,
+and about a quarter of the question screen (bench/profile_paths.py). The SQL is plain
+SQL that SQLite and PostgreSQL both run; values go through the model fields in both
+directions, so types come out exactly as the ORM gives them.
 """
 
 from __future__ import annotations
@@ -17,11 +17,13 @@ from django.db import connection
 from django.db.models import Model
 
 from quiz.engine import timing
-from quiz.models import Attempt, AttemptQuestion, Question
+from quiz.models import Attempt, AttemptQuestion, Choice, Question, Topic
 
 SLOT = AttemptQuestion._meta.db_table
 ATTEMPT = Attempt._meta.db_table
 QUESTION = Question._meta.db_table
+TOPIC = Topic._meta.db_table
+CHOICE = Choice._meta.db_table
 
 SLOT_COLUMNS = (
     "id",
@@ -37,7 +39,8 @@ QUESTION_COLUMNS = ("id", "kind")
 
 
 def _select_list(alias: str, columns: tuple[str, ...]) -> str:
-    return ", ".join(f"{alias}.{column}" for column in columns)
+    # Quoted: some column names ("references") are SQL keywords.
+    return ", ".join(f'{alias}."{column}"' for column in columns)
 
 
 # One slot of one user's attempt, with the attempt's answered and flagged counts as they
@@ -83,14 +86,24 @@ def _converters(model: type[Model], columns: tuple[str, ...], vendor: str):
 
 def _instance(model: type[Model], columns: tuple[str, ...], values) -> Model:
     """A model instance holding these columns (the rest deferred), as the ORM builds one."""
-    converted = []
-    for value, (expression, converters) in zip(
-        values, _converters(model, columns, connection.vendor), strict=True
+    by_name = {}
+    for column, value, (expression, converters) in zip(
+        columns, values, _converters(model, columns, connection.vendor), strict=True
     ):
         for converter in converters:
             value = converter(value, expression, connection)
-        converted.append(value)
-    return model.from_db(connection.alias, columns, converted)
+        by_name[column] = value
+    # from_db takes the values in the model's field order, whatever order they came in.
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in by_name]
+    return model.from_db(connection.alias, names, [by_name[name] for name in names])
+
+
+def _split(row, *widths: int):
+    """Cut a joined row into its tables' parts."""
+    start = 0
+    for width in widths:
+        yield row[start : start + width]
+        start += width
 
 
 def slot_to_write(*, user_id: int, attempt_id: int, slot: int) -> AttemptQuestion | None:
@@ -100,14 +113,73 @@ def slot_to_write(*, user_id: int, attempt_id: int, slot: int) -> AttemptQuestio
         row = cursor.fetchone()
     if row is None:
         return None
-    ends = len(SLOT_COLUMNS), len(SLOT_COLUMNS) + len(ATTEMPT_COLUMNS)
-    slot_row = _instance(AttemptQuestion, SLOT_COLUMNS, row[: ends[0]])
-    attempt = _instance(Attempt, ATTEMPT_COLUMNS, row[ends[0] : ends[1]])
-    question = _instance(Question, QUESTION_COLUMNS, row[ends[1] : ends[1] + 2])
-    slot_row.attempt = attempt
-    slot_row.question = question
+    slot_values, attempt_values, question_values = _split(
+        row, len(SLOT_COLUMNS), len(ATTEMPT_COLUMNS), len(QUESTION_COLUMNS)
+    )
+    slot_row = _instance(AttemptQuestion, SLOT_COLUMNS, slot_values)
+    slot_row.attempt = _instance(Attempt, ATTEMPT_COLUMNS, attempt_values)
+    slot_row.question = _instance(Question, QUESTION_COLUMNS, question_values)
     slot_row.answered_before, slot_row.flagged_before = int(row[-2]), int(row[-1])
     return slot_row
+
+
+SCREEN_SLOT_COLUMNS = (*SLOT_COLUMNS, "question_id", "time_spent_seconds")
+SCREEN_ATTEMPT_COLUMNS = (*ATTEMPT_COLUMNS, "title", "time_limit_seconds", "finished_at")
+SCREEN_QUESTION_COLUMNS = ("id", "kind", "stem", "explanation", "references", "topic_id")
+SCREEN_TOPIC_COLUMNS = ("id", "key", "name")
+
+# One slot of one user's attempt with what its screen shows of the attempt, the question
+# and its topic (not the topic's notes, the attempt's score or selection).
+SLOT_ON_SCREEN = f"""
+SELECT {_select_list("s", SCREEN_SLOT_COLUMNS)}, {_select_list("a", SCREEN_ATTEMPT_COLUMNS)},
+       {_select_list("q", SCREEN_QUESTION_COLUMNS)}, {_select_list("t", SCREEN_TOPIC_COLUMNS)}
+FROM {SLOT} s
+JOIN {ATTEMPT} a ON a.id = s.attempt_id
+JOIN {QUESTION} q ON q.id = s.question_id
+JOIN {TOPIC} t ON t.id = q.topic_id
+WHERE s.attempt_id = %s AND s.slot = %s AND a.user_id = %s
+"""
+
+NAVIGATOR = f"SELECT slot, is_answered, is_flagged FROM {SLOT} WHERE attempt_id = %s ORDER BY slot"
+
+
+def slot_on_screen(*, user_id: int, attempt_id: int, slot: int) -> AttemptQuestion | None:
+    """Return the slot with `attempt` and `question` (with `topic`), as its screen needs."""
+    with connection.cursor() as cursor:
+        cursor.execute(SLOT_ON_SCREEN, [attempt_id, slot, user_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    slot_values, attempt_values, question_values, topic_values = _split(
+        row,
+        len(SCREEN_SLOT_COLUMNS),
+        len(SCREEN_ATTEMPT_COLUMNS),
+        len(SCREEN_QUESTION_COLUMNS),
+        len(SCREEN_TOPIC_COLUMNS),
+    )
+    slot_row = _instance(AttemptQuestion, SCREEN_SLOT_COLUMNS, slot_values)
+    slot_row.attempt = _instance(Attempt, SCREEN_ATTEMPT_COLUMNS, attempt_values)
+    slot_row.question = _instance(Question, SCREEN_QUESTION_COLUMNS, question_values)
+    slot_row.question.topic = _instance(Topic, SCREEN_TOPIC_COLUMNS, topic_values)
+    return slot_row
+
+
+def navigator_marks(*, attempt_id: int) -> list[tuple[int, bool, bool]]:
+    """(slot, is_answered, is_flagged) of every slot of the attempt, in order."""
+    with connection.cursor() as cursor:
+        cursor.execute(NAVIGATOR, [attempt_id])
+        return [(slot, bool(answered), bool(flagged)) for slot, answered, flagged in cursor]
+
+
+def choice_texts(*, choice_ids: list[int]) -> list[Choice]:
+    """The choices' ids and texts only: what an unanswered-for screen may show."""
+    if not choice_ids:
+        return []
+    placeholders = ", ".join(["%s"] * len(choice_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, text FROM {CHOICE} WHERE id IN ({placeholders})", choice_ids)
+        rows = cursor.fetchall()
+    return [_instance(Choice, ("id", "text"), row) for row in rows]
 
 
 def _field_value(model: type[Model], name: str, value):
