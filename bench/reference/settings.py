@@ -68,6 +68,8 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# The app's PostgreSQL options (config/settings.py), so both connect alike.
+DATABASES["default"]["OPTIONS"] = {"options": "-c jit=off"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGIN_URL = "/accounts/login/"
 USE_TZ = True
