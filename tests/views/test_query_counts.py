@@ -47,5 +47,5 @@ def test_exam_pages_run_a_fixed_number_of_queries_whatever_the_length(client_log
     # Autosave and flag: session, user, the slot (with the progress counts), one UPDATE.
     assert full["autosave"] <= 4
     assert full["flag"] <= 4
-    assert full["question page"] <= 6
+    assert full["question page"] <= 5  # session, user, the slot, its choices, the navigator
     assert full["results"] <= 7
