@@ -32,3 +32,19 @@ def test_debug_off_without_a_secret_key_refuses_to_start():
     result = run_manage("check", DJANGO_DEBUG="0")
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY is required" in result.stderr
+
+
+def database_options(**env: str) -> str:
+    result = run_manage(
+        "shell", "-c", "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])",
+        DJANGO_DEBUG="1", DATABASE_URL="postgres://postgres@127.0.0.1:5432/unused", **env,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_postgresql_prepares_repeated_statements_unless_a_pooler_forbids_it():
+    default = database_options()
+    assert "'prepare_threshold': 5" in default and "'server_side_binding': True" in default
+    behind_pooler = database_options(DJANGO_DB_PREPARED_STATEMENTS="0")
+    assert "prepare_threshold" not in behind_pooler and "jit=off" in behind_pooler

@@ -69,7 +69,11 @@ DATABASES = {
     )
 }
 # The app's PostgreSQL options (config/settings.py), so both connect alike.
-DATABASES["default"]["OPTIONS"] = {"options": "-c jit=off"}
+DATABASES["default"]["OPTIONS"] = {
+    "options": "-c jit=off",
+    "server_side_binding": True,
+    "prepare_threshold": 5,
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGIN_URL = "/accounts/login/"
 USE_TZ = True
