@@ -98,27 +98,33 @@ def _instance(model: type[Model], columns: tuple[str, ...], values) -> Model:
     return model.from_db(connection.alias, names, [by_name[name] for name in names])
 
 
-def _split(row, *widths: int):
-    """Cut a joined row into its tables' parts."""
-    start = 0
-    for width in widths:
-        yield row[start : start + width]
-        start += width
+def _one_row(sql: str, params: list):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
+def _instances(row, *parts: tuple[type[Model], tuple[str, ...]]) -> list[Model]:
+    """Cut a joined row into its tables' parts, each as a model instance."""
+    instances, start = [], 0
+    for model, columns in parts:
+        instances.append(_instance(model, columns, row[start : start + len(columns)]))
+        start += len(columns)
+    return instances
 
 
 def slot_to_write(*, user_id: int, attempt_id: int, slot: int) -> AttemptQuestion | None:
     """Return the slot with `attempt`, `question`, `answered_before` and `flagged_before`."""
-    with connection.cursor() as cursor:
-        cursor.execute(SLOT_TO_WRITE, [attempt_id, slot, user_id])
-        row = cursor.fetchone()
+    row = _one_row(SLOT_TO_WRITE, [attempt_id, slot, user_id])
     if row is None:
         return None
-    slot_values, attempt_values, question_values = _split(
-        row, len(SLOT_COLUMNS), len(ATTEMPT_COLUMNS), len(QUESTION_COLUMNS)
+    slot_row, attempt, question = _instances(
+        row,
+        (AttemptQuestion, SLOT_COLUMNS),
+        (Attempt, ATTEMPT_COLUMNS),
+        (Question, QUESTION_COLUMNS),
     )
-    slot_row = _instance(AttemptQuestion, SLOT_COLUMNS, slot_values)
-    slot_row.attempt = _instance(Attempt, ATTEMPT_COLUMNS, attempt_values)
-    slot_row.question = _instance(Question, QUESTION_COLUMNS, question_values)
+    slot_row.attempt, slot_row.question = attempt, question
     slot_row.answered_before, slot_row.flagged_before = int(row[-2]), int(row[-1])
     return slot_row
 
@@ -145,22 +151,17 @@ NAVIGATOR = f"SELECT slot, is_answered, is_flagged FROM {SLOT} WHERE attempt_id 
 
 def slot_on_screen(*, user_id: int, attempt_id: int, slot: int) -> AttemptQuestion | None:
     """Return the slot with `attempt` and `question` (with `topic`), as its screen needs."""
-    with connection.cursor() as cursor:
-        cursor.execute(SLOT_ON_SCREEN, [attempt_id, slot, user_id])
-        row = cursor.fetchone()
+    row = _one_row(SLOT_ON_SCREEN, [attempt_id, slot, user_id])
     if row is None:
         return None
-    slot_values, attempt_values, question_values, topic_values = _split(
+    slot_row, attempt, question, topic = _instances(
         row,
-        len(SCREEN_SLOT_COLUMNS),
-        len(SCREEN_ATTEMPT_COLUMNS),
-        len(SCREEN_QUESTION_COLUMNS),
-        len(SCREEN_TOPIC_COLUMNS),
+        (AttemptQuestion, SCREEN_SLOT_COLUMNS),
+        (Attempt, SCREEN_ATTEMPT_COLUMNS),
+        (Question, SCREEN_QUESTION_COLUMNS),
+        (Topic, SCREEN_TOPIC_COLUMNS),
     )
-    slot_row = _instance(AttemptQuestion, SCREEN_SLOT_COLUMNS, slot_values)
-    slot_row.attempt = _instance(Attempt, SCREEN_ATTEMPT_COLUMNS, attempt_values)
-    slot_row.question = _instance(Question, SCREEN_QUESTION_COLUMNS, question_values)
-    slot_row.question.topic = _instance(Topic, SCREEN_TOPIC_COLUMNS, topic_values)
+    slot_row.attempt, slot_row.question, question.topic = attempt, question, topic
     return slot_row
 
 

@@ -31,20 +31,27 @@ def answered_slot(exam_bank):
     return user, attempt
 
 
-def same_values(raw, orm, columns) -> None:
-    for column in columns:
-        assert getattr(raw, column) == getattr(orm, column), column
-        assert type(getattr(raw, column)) is type(getattr(orm, column)), column
+def assert_same_values(raw, orm, parts) -> None:
+    """Each (related path, columns) holds equal values of equal types in both."""
+    for path, columns in parts:
+        raw_part, orm_part = raw, orm
+        for name in filter(None, path.split(".")):
+            raw_part, orm_part = getattr(raw_part, name), getattr(orm_part, name)
+        for column in columns:
+            assert getattr(raw_part, column) == getattr(orm_part, column), (path, column)
+            assert type(getattr(raw_part, column)) is type(getattr(orm_part, column)), (path, column)
 
 
 def test_slot_on_screen_matches_the_orm(answered_slot):
     user, attempt = answered_slot
     raw = exam_sql.slot_on_screen(user_id=user.pk, attempt_id=attempt.pk, slot=2)
     orm = AttemptQuestion.objects.select_related("attempt", "question__topic").get(attempt=attempt, slot=2)
-    same_values(raw, orm, exam_sql.SCREEN_SLOT_COLUMNS)
-    same_values(raw.attempt, orm.attempt, exam_sql.SCREEN_ATTEMPT_COLUMNS)
-    same_values(raw.question, orm.question, exam_sql.SCREEN_QUESTION_COLUMNS)
-    same_values(raw.question.topic, orm.question.topic, exam_sql.SCREEN_TOPIC_COLUMNS)
+    assert_same_values(raw, orm, [
+        ("", exam_sql.SCREEN_SLOT_COLUMNS),
+        ("attempt", exam_sql.SCREEN_ATTEMPT_COLUMNS),
+        ("question", exam_sql.SCREEN_QUESTION_COLUMNS),
+        ("question.topic", exam_sql.SCREEN_TOPIC_COLUMNS),
+    ])
     assert raw.selected_choice_ids and raw.is_flagged and raw.time_spent_seconds == 40
     assert raw.attempt.deadline_at is not None and timezone.is_aware(raw.attempt.deadline_at)
 
@@ -53,9 +60,11 @@ def test_slot_to_write_matches_the_orm_and_counts_before_the_write(answered_slot
     user, attempt = answered_slot
     raw = exam_sql.slot_to_write(user_id=user.pk, attempt_id=attempt.pk, slot=3)
     orm = AttemptQuestion.objects.select_related("attempt", "question").get(attempt=attempt, slot=3)
-    same_values(raw, orm, exam_sql.SLOT_COLUMNS)
-    same_values(raw.attempt, orm.attempt, exam_sql.ATTEMPT_COLUMNS)
-    same_values(raw.question, orm.question, exam_sql.QUESTION_COLUMNS)
+    assert_same_values(raw, orm, [
+        ("", exam_sql.SLOT_COLUMNS),
+        ("attempt", exam_sql.ATTEMPT_COLUMNS),
+        ("question", exam_sql.QUESTION_COLUMNS),
+    ])
     assert (raw.answered_before, raw.flagged_before) == (1, 1)
 
 
