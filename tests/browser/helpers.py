@@ -66,6 +66,17 @@ def clock_seconds(page: Page) -> int:
     return hours * 3600 + minutes * 60 + seconds
 
 
+def start_exam(page: Page, questions: int, *, minutes: int | None = None, practice: bool = False) -> None:
+    """Start a custom exam (or practice) from the new-exam form."""
+    page.goto("/exams/new/")
+    if practice:
+        page.get_by_label("Practice: feedback after each answer, untimed").check()
+    page.get_by_label("Number of questions").fill(str(questions))
+    if minutes is not None:
+        page.get_by_label("Time limit (minutes)").fill(str(minutes))
+    page.get_by_role("button", name="Start").click()
+
+
 def log_in(context: BrowserContext, client: Client, base_url: str) -> BrowserContext:
     """Give the browser the test client's session, so a journey starts signed in."""
     context.add_cookies(

@@ -6,7 +6,13 @@ import pytest
 from playwright.sync_api import expect
 
 from quiz.models import Attempt
-from tests.browser.helpers import answer_with_mouse, expect_question, expect_saved_answer, log_in
+from tests.browser.helpers import (
+    answer_with_mouse,
+    expect_question,
+    expect_saved_answer,
+    log_in,
+    start_exam,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -15,10 +21,7 @@ def test_practice_shows_verdict_rationales_and_explanation_when_an_answer_is_che
     new_context, live_server, learner_client, browser_bank
 ):
     page = log_in(new_context(), learner_client, live_server.url).new_page()
-    page.goto("/exams/new/")
-    page.get_by_label("Practice: feedback after each answer, untimed").check()
-    page.get_by_label("Number of questions").fill("5")
-    page.get_by_role("button", name="Start").click()
+    start_exam(page, 5, practice=True)
     expect_question(page, 1, 5)
     expect(page.locator("#clock")).to_have_text("Untimed")
     assert Attempt.objects.get().is_practice

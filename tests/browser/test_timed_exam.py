@@ -14,6 +14,7 @@ from tests.browser.helpers import (
     expect_question,
     expect_saved_answer,
     log_in,
+    start_exam,
 )
 from tests.views.helpers import slot
 
@@ -24,10 +25,7 @@ def test_timed_exam_ends_itself_and_shows_the_report_when_the_clock_reaches_zero
     new_context, live_server, learner_client, browser_bank
 ):
     page = log_in(new_context(), learner_client, live_server.url).new_page()
-    page.goto("/exams/new/")
-    page.get_by_label("Number of questions").fill("5")
-    page.get_by_label("Time limit (minutes)").fill("1")
-    page.get_by_role("button", name="Start").click()
+    start_exam(page, 5, minutes=1)
     expect_question(page, 1, 5)
     assert 50 <= clock_seconds(page) <= 60
 
@@ -50,10 +48,7 @@ def test_clock_keeps_counting_down_when_an_answer_is_autosaved(
     new_context, live_server, learner_client, browser_bank
 ):
     page = log_in(new_context(), learner_client, live_server.url).new_page()
-    page.goto("/exams/new/")
-    page.get_by_label("Number of questions").fill("5")
-    page.get_by_label("Time limit (minutes)").fill("10")
-    page.get_by_role("button", name="Start").click()
+    start_exam(page, 5, minutes=10)
     expect_question(page, 1, 5)
     at_load = clock_seconds(page)
 

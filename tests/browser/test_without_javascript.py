@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from quiz.models import Attempt
-from tests.browser.helpers import expect_question, log_in, required_count
+from tests.browser.helpers import expect_question, log_in, required_count, start_exam
 
 pytestmark = pytest.mark.browser
 
@@ -17,9 +17,7 @@ def test_custom_exam_can_be_finished_and_scored_when_javascript_is_off(
     page = log_in(
         new_context(java_script_enabled=False), learner_client, live_server.url
     ).new_page()
-    page.goto("/exams/new/")
-    page.get_by_label("Number of questions").fill("5")
-    page.get_by_role("button", name="Start").click()
+    start_exam(page, 5)
 
     for slot in range(1, 6):
         expect_question(page, slot, 5)
