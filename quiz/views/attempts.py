@@ -71,18 +71,19 @@ def _follow_button(request: HtmxHttpRequest, attempt: Attempt, slot: int) -> Htt
     return redirect(_question_url(attempt, max(1, target)))
 
 
-def _question_context(attempt: Attempt, slot_row, now) -> dict:
+def _question_context(attempt: Attempt, slot_row, now, *, with_navigator: bool = True) -> dict:
     # Practice shows the key only for a slot already checked; exams never before the end.
     with_feedback = attempt.is_practice and slot_row.is_correct is not None
     choices = selectors.slot_choices(slot_row=slot_row, with_feedback=with_feedback)
     context = {
         "attempt": attempt,
         "question": selectors.presented_question(slot_row=slot_row, choices=choices),
-        "navigator": selectors.attempt_navigator(attempt=attempt, current_slot=slot_row.slot),
         "clock": selectors.attempt_clock(attempt=attempt, now=now),
         "topic": slot_row.question.topic,
         "time_spent_seconds": slot_row.time_spent_seconds,
     }
+    if with_navigator:
+        context["navigator"] = selectors.attempt_navigator(attempt=attempt, current_slot=slot_row.slot)
     context["status"] = selectors.slot_answer_status(slot_row=slot_row)
     if with_feedback:
         context["feedback"] = {
@@ -95,7 +96,7 @@ def _question_context(attempt: Attempt, slot_row, now) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
-@vary_on_headers("HX-Request")
+@vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def attempt_question(request: HtmxHttpRequest, attempt_id: int, slot: int) -> HttpResponse:
     is_htmx_save = request.method == "POST" and request.htmx
     attempt, slot_row = _own_slot(request, attempt_id, slot, to_write=is_htmx_save)
@@ -167,9 +168,12 @@ def attempt_question(request: HtmxHttpRequest, attempt_id: int, slot: int) -> Ht
             },
         )
 
-    context = _question_context(attempt, slot_row, now)
-    template = "quiz/attempt_question.html" + ("#question-screen" if request.htmx else "")
-    return TemplateResponse(request, template, context)
+    if request.htmx and not request.htmx.history_restore_request:
+        # Previous, Next or a navigator cell: only the card changes; the navigator, clock
+        # and progress count already on the page stay (exam.js marks the current cell).
+        context = _question_context(attempt, slot_row, now, with_navigator=False)
+        return TemplateResponse(request, "quiz/attempt_question.html#question-move", context)
+    return TemplateResponse(request, "quiz/attempt_question.html", _question_context(attempt, slot_row, now))
 
 
 @require_GET

@@ -143,6 +143,37 @@ def test_answers_survive_a_reload_and_resuming_from_the_dashboard(client_logged_
     assert client_logged_in.get(resume)["Location"] == question_url(attempt, 4)
 
 
+def test_moving_between_questions_swaps_only_the_card_and_its_heading(client_logged_in, exam_bank):
+    attempt = start_custom(client_logged_in, count=10, minutes=30)
+    chosen = slot(attempt, 4).choice_order[1]
+    client_logged_in.post(question_url(attempt, 4), {"choice": [chosen], "seq": 5}, headers=HTMX)
+    with time_machine.travel(timezone.now() + timedelta(minutes=7), tick=False):
+        response = client_logged_in.get(question_url(attempt, 4), headers=HTMX)
+    html = response.content.decode()
+    assert response.status_code == 200 and "HX-Request" in response["Vary"]
+    # The card of question 4 with its stored answer, the neighbours its buttons fetch,
+    # the heading swapped out of band and the page title; not the page around them.
+    assert html.count('id="question-card"') == 1 and 'data-slot="4"' in html
+    assert re.search(rf'value="{chosen}"\s+data-key="\d"\s+checked', html)
+    assert f'hx-get="{question_url(attempt, 3)}"' in html and f'hx-get="{question_url(attempt, 5)}"' in html
+    assert re.search(r'id="question-number"[^>]*hx-swap-oob="true"[^>]*>Question 4 of 10<', html)
+    assert "<title>Question 4 of 10" in html
+    assert 'id="navigator"' not in html and "<html" not in html and 'id="clock"' not in html
+    # The clock resyncs from the card: 30 minutes less the 7 that passed.
+    remaining = int(re.search(r'data-remaining="(\d+)"', html).group(1))
+    assert 22 * 60 - 2 <= remaining <= 23 * 60
+
+
+def test_going_back_in_history_gets_the_whole_page(client_logged_in, exam_bank):
+    attempt = start_custom(client_logged_in, count=10)
+    restore = {**HTMX, "HX-History-Restore-Request": "true"}
+    html = client_logged_in.get(question_url(attempt, 2), headers=restore).content.decode()
+    assert "<html" in html and 'id="navigator"' in html and 'id="question-card"' in html
+    assert 'hx-history="false"' in html  # no snapshot: Back always shows what the server holds
+    last = client_logged_in.get(question_url(attempt, 10), headers=HTMX).content.decode()
+    assert "Review and end" in last and f'hx-get="{question_url(attempt, 11)}"' not in last
+
+
 def test_flag_shows_in_the_navigator_and_the_review_screen(client_logged_in, exam_bank):
     attempt = start_custom(client_logged_in, count=10)
     flag_url = reverse("quiz:flag-question", args=[attempt.pk, 4])

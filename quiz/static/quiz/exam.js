@@ -7,6 +7,8 @@
   let warned = {};
   let questionShownAt = performance.now();
   let screenShown = null;
+  let cardShown = null;
+  let secondsSent = 0;  // the time spent on this question as last sent to the server
 
   function pad(n) { return String(n).padStart(2, "0"); }
 
@@ -42,20 +44,53 @@
     }
   }
 
+  function secondsOnQuestion() {
+    const spent = document.getElementById("time-spent-input");
+    const base = spent ? Number(spent.dataset.base || 0) : 0;
+    return base + Math.round((performance.now() - questionShownAt) / 1000);
+  }
+
+  function markCurrentCell(slot) {
+    document.querySelectorAll("#navigator .nav-cell.current").forEach(function (cell) {
+      cell.classList.remove("current");
+      cell.removeAttribute("aria-current");
+    });
+    const cell = document.getElementById("nav-" + slot);
+    if (cell) {
+      cell.classList.add("current");
+      cell.setAttribute("aria-current", "page");
+    }
+  }
+
   function initScreen() {
-    // Autosave and flag swaps settle inside the same screen: their events already resync
+    // Autosave and flag swaps settle inside the same card: their events already resync
     // the clock, and re-reading the page-load data-remaining here would wind it back.
     const screen = document.getElementById("question-screen") || document.body;
-    if (screen === screenShown) return;
-    screenShown = screen;
-    const clock = document.getElementById("clock");
-    if (clock && clock.dataset.remaining) {
-      syncClock(clock.dataset.remaining);
-      // Warnings already passed before this page loaded are not announced again.
-      const left = Number(clock.dataset.remaining);
-      [15, 5].forEach(function (m) { if (left <= m * 60 - 60) warned[m] = true; });
+    const card = document.getElementById("question-card");
+    const isNewScreen = screen !== screenShown;
+    if (isNewScreen) {
+      screenShown = screen;
+      const clock = document.getElementById("clock");
+      if (clock && clock.dataset.remaining) {
+        syncClock(clock.dataset.remaining);
+        // Warnings already passed before this page loaded are not announced again.
+        const left = Number(clock.dataset.remaining);
+        [15, 5].forEach(function (m) { if (left <= m * 60 - 60) warned[m] = true; });
+      }
     }
+    if (!card) {
+      if (isNewScreen) questionShownAt = performance.now();
+      return;
+    }
+    if (card === cardShown) return;
+    const isMove = cardShown !== null && !isNewScreen;
+    cardShown = card;
+    // A moved-to card carries the server's remaining time, fresher than the page's.
+    syncClock(card.dataset.remaining);
     questionShownAt = performance.now();
+    secondsSent = secondsOnQuestion();
+    markCurrentCell(card.dataset.slot);
+    if (isMove) card.focus({ preventScroll: true });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
@@ -64,22 +99,33 @@
     tick();
   });
   document.addEventListener("htmx:afterSettle", initScreen);
+  document.addEventListener("htmx:historyRestore", initScreen);
+
+  // Moving to another question first records the time spent on this one (as the form
+  // post does without JavaScript): the save is queued on the answer form ahead of the move.
+  document.addEventListener("click", function (event) {
+    const mover = event.target.closest && event.target.closest(".question-actions [hx-get], #navigator .nav-cell");
+    if (!mover || mover.disabled) return;
+    const form = document.getElementById("answer-form");
+    if (form && form.hasAttribute("hx-post") && secondsOnQuestion() > secondsSent) {
+      htmx.trigger(form, "change");
+    }
+  }, true);
 
   // Each autosave carries the client's clock (ms) so the server keeps the newest answer
   // even if an older request arrives late or is repeated.
   document.addEventListener("htmx:configRequest", function (event) {
     const form = event.detail.elt.closest && event.detail.elt.closest("#answer-form");
-    if (!form) return;
+    if (!form || event.detail.verb !== "post") return;  // Previous/Next only fetch
     const seq = String(Date.now());
     event.detail.parameters.seq = seq;
     const seqInput = document.getElementById("seq-input");
     if (seqInput) seqInput.value = seq;
     const spent = document.getElementById("time-spent-input");
     if (spent) {
-      const base = Number(spent.dataset.base || 0);
-      const value = String(base + Math.round((performance.now() - questionShownAt) / 1000));
-      event.detail.parameters.time_spent = value;
-      spent.value = value;
+      secondsSent = secondsOnQuestion();
+      event.detail.parameters.time_spent = String(secondsSent);
+      spent.value = String(secondsSent);
     }
   });
 
