@@ -15,7 +15,10 @@ GROUP_ATTEMPTS = 20
 GROUP_QUESTIONS = 75
 FORM = "application/x-www-form-urlencoded"
 AUTOSAVE = "autosave (POST, htmx)"
-QUESTION = "question screen (GET)"
+# Moving between questions (Previous, Next, a navigator cell) fetches only the question card;
+# the whole page is what a first visit, a reload or Back loads.
+QUESTION = "question screen, moving on (GET, htmx)"
+QUESTION_PAGE = "question screen, whole page (GET)"
 REFERENCE_INSERT = "reference INSERT (POST)"
 REFERENCE_PAGE = "reference page (GET)"
 GROUP = f"group dashboard, {GROUP_MEMBERS} members (GET)"
@@ -33,8 +36,11 @@ class Endpoint:
     reference_key: str = ""  # its name in bench.reference.count_queries' output
 
 
-def _get_headers(session: fixtures.Session) -> dict[str, str]:
-    return {"Cookie": session.cookie, "Accept": "text/html"}
+def _get_headers(session: fixtures.Session, *, htmx: bool = False) -> dict[str, str]:
+    headers = {"Cookie": session.cookie, "Accept": "text/html"}
+    if htmx:
+        headers["HX-Request"] = "true"
+    return headers
 
 
 def _post_headers(session: fixtures.Session, base_url: str, *, htmx: bool) -> dict[str, str]:
@@ -65,7 +71,11 @@ def endpoints_to_drive() -> list[Endpoint]:
         headers = _post_headers(user.session, base_url, htmx=True)
         return VirtualUser("POST", headers, requests, add_seq=True)
 
-    def question(user: fixtures.BenchUser, _base_url: str) -> VirtualUser:
+    def question_move(user: fixtures.BenchUser, _base_url: str) -> VirtualUser:
+        requests = [(question_path(user, slot), None) for slot, _choices in user.open_slots]
+        return VirtualUser("GET", _get_headers(user.session, htmx=True), requests)
+
+    def question_page(user: fixtures.BenchUser, _base_url: str) -> VirtualUser:
         requests = [(question_path(user, slot), None) for slot, _choices in user.open_slots]
         return VirtualUser("GET", _get_headers(user.session), requests)
 
@@ -96,8 +106,9 @@ def endpoints_to_drive() -> list[Endpoint]:
     return [
         Endpoint(AUTOSAVE, "app", REFERENCE_INSERT, autosave, is_htmx=True),
         Endpoint(REFERENCE_INSERT, "reference", None, reference_insert, reference_key="insert"),
-        Endpoint(QUESTION, "app", REFERENCE_PAGE, question),
+        Endpoint(QUESTION, "app", REFERENCE_PAGE, question_move, is_htmx=True),
         Endpoint(REFERENCE_PAGE, "reference", None, reference_page, reference_key="page"),
+        Endpoint(QUESTION_PAGE, "app", REFERENCE_PAGE, question_page),
         Endpoint("navigator: review screen (GET)", "app", REFERENCE_PAGE, review),
         Endpoint("results page (GET)", "app", REFERENCE_PAGE, result),
         Endpoint(

@@ -134,6 +134,9 @@ def report(
         "",
         *_table(rows, queries, generator),
         "",
+        "- question_ratio is the move between questions: Previous, Next and the navigator "
+        "fetch only the question card (htmx); the whole page (first visit, reload, Back) is "
+        "its own row.",
         f"- Progress page, 1 user alone ({HISTORY_ATTEMPTS} attempts, "
         f"{data.history_answers:,} answers): {alone.per_second:.1f} req/s, "
         f"p50 {alone.p50_ms:.1f} ms, p95 {alone.p95_ms:.1f} ms, p99 {alone.p99_ms:.1f} ms "

@@ -135,15 +135,20 @@ SCREEN_ATTEMPT_COLUMNS = (*ATTEMPT_COLUMNS, "title", "time_limit_seconds", "fini
 SCREEN_QUESTION_COLUMNS = ("id", "kind", "stem", "explanation", "references", "topic_id")
 SCREEN_TOPIC_COLUMNS = ("id", "key", "name")
 
+SCREEN_CHOICE_COLUMNS = ("id", "text")
+
 # One slot of one user's attempt with what its screen shows of the attempt, the question
-# and its topic (not the topic's notes, the attempt's score or selection).
+# and its topic (not the topic's notes, the attempt's score or selection), one row per
+# choice of the question with the choice's text (never its key or rationale).
 SLOT_ON_SCREEN = f"""
 SELECT {_select_list("s", SCREEN_SLOT_COLUMNS)}, {_select_list("a", SCREEN_ATTEMPT_COLUMNS)},
-       {_select_list("q", SCREEN_QUESTION_COLUMNS)}, {_select_list("t", SCREEN_TOPIC_COLUMNS)}
+       {_select_list("q", SCREEN_QUESTION_COLUMNS)}, {_select_list("t", SCREEN_TOPIC_COLUMNS)},
+       {_select_list("c", SCREEN_CHOICE_COLUMNS)}
 FROM {SLOT} s
 JOIN {ATTEMPT} a ON a.id = s.attempt_id
 JOIN {QUESTION} q ON q.id = s.question_id
 JOIN {TOPIC} t ON t.id = q.topic_id
+LEFT JOIN {CHOICE} c ON c.question_id = s.question_id
 WHERE s.attempt_id = %s AND s.slot = %s AND a.user_id = %s
 """
 
@@ -151,18 +156,25 @@ NAVIGATOR = f"SELECT slot, is_answered, is_flagged FROM {SLOT} WHERE attempt_id 
 
 
 def slot_on_screen(*, user_id: int, attempt_id: int, slot: int) -> AttemptQuestion | None:
-    """Return the slot with `attempt` and `question` (with `topic`), as its screen needs."""
-    row = _one_row(SLOT_ON_SCREEN, [attempt_id, slot, user_id])
-    if row is None:
+    """Return the slot with `attempt` and `question` (with `topic`), as its screen needs,
+    and the question's choices (ids and texts) as `choice_texts`."""
+    with connection.cursor() as cursor:
+        cursor.execute(SLOT_ON_SCREEN, [attempt_id, slot, user_id])
+        rows = cursor.fetchall()
+    if not rows:
         return None
     slot_row, attempt, question, topic = _instances(
-        row,
+        rows[0],
         (AttemptQuestion, SCREEN_SLOT_COLUMNS),
         (Attempt, SCREEN_ATTEMPT_COLUMNS),
         (Question, SCREEN_QUESTION_COLUMNS),
         (Topic, SCREEN_TOPIC_COLUMNS),
     )
     slot_row.attempt, slot_row.question, question.topic = attempt, question, topic
+    width = len(SCREEN_CHOICE_COLUMNS)
+    slot_row.choice_texts = [
+        _instance(Choice, SCREEN_CHOICE_COLUMNS, row[-width:]) for row in rows if row[-width] is not None
+    ]
     return slot_row
 
 

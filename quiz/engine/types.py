@@ -33,10 +33,21 @@ class PresentedChoice:
     choice_id: int
     text: str
     position: int
+    is_selected: bool = False
 
     @property
     def letter(self) -> str:
         return "ABCDEF"[self.position]
+
+    # Strings, not ints: the template prints them as they are, without localizing numbers.
+    @property
+    def value(self) -> str:
+        return str(self.choice_id)
+
+    @property
+    def key(self) -> str:
+        """The keyboard shortcut that picks this choice: 1 for the first."""
+        return str(self.position + 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +65,10 @@ class PresentedQuestion:
     @property
     def is_multiple(self) -> bool:
         return self.kind == "multiple"
+
+    @property
+    def input_type(self) -> str:
+        return "checkbox" if self.is_multiple else "radio"
 
     @property
     def is_answered(self) -> bool:

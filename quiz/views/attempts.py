@@ -79,6 +79,7 @@ def _question_context(attempt: Attempt, slot_row, now, *, with_navigator: bool =
         "attempt": attempt,
         "question": selectors.presented_question(slot_row=slot_row, choices=choices),
         "clock": selectors.attempt_clock(attempt=attempt, now=now),
+        "links": selectors.slot_links(attempt=attempt, slot=slot_row.slot),
         "topic": slot_row.question.topic,
         "time_spent_seconds": slot_row.time_spent_seconds,
     }
@@ -208,7 +209,11 @@ def flag_question(request: HtmxHttpRequest, attempt_id: int, slot: int) -> HttpR
     response = TemplateResponse(
         request,
         "quiz/attempt_question.html#flag-response",
-        {"attempt": attempt, "question": {"slot": slot, "is_flagged": is_flagged}, "navigator": counts},
+        {
+            "question": {"slot": slot, "is_flagged": is_flagged},
+            "links": selectors.slot_links(attempt=attempt, slot=slot),
+            "navigator": counts,
+        },
     )
     return trigger_client_event(
         response, "flagChanged", {"slot": slot, "flagged": counts.flagged_count, "is_flagged": is_flagged}

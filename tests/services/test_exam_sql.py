@@ -54,6 +54,10 @@ def test_slot_on_screen_matches_the_orm(answered_slot):
     ])
     assert raw.selected_choice_ids and raw.is_flagged and raw.time_spent_seconds == 40
     assert raw.attempt.deadline_at is not None and timezone.is_aware(raw.attempt.deadline_at)
+    # The question's choices come with the slot: ids and texts, nothing of the key.
+    shown = {choice.pk: choice.text for choice in raw.choice_texts}
+    assert shown == dict(Choice.objects.filter(pk__in=orm.choice_order).values_list("pk", "text"))
+    assert all(set(vars(choice)) & {"is_correct", "rationale"} == set() for choice in raw.choice_texts)
 
 
 def test_slot_to_write_matches_the_orm_and_counts_before_the_write(answered_slot):

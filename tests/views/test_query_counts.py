@@ -47,6 +47,6 @@ def test_exam_pages_run_a_fixed_number_of_queries_whatever_the_length(client_log
     # Autosave and flag: session, user, the slot (with the progress counts), one UPDATE.
     assert full["autosave"] <= 4
     assert full["flag"] <= 4
-    assert full["question page"] <= 5  # session, user, the slot, its choices, the navigator
-    assert full["question fragment"] <= 4  # moving on: the card only, no navigator
+    assert full["question page"] <= 4  # session, user, the slot with its choices, the navigator
+    assert full["question fragment"] <= 3  # moving on: the card only, no navigator
     assert full["results"] <= 7
