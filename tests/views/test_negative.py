@@ -71,3 +71,15 @@ def test_get_never_writes(client_logged_in, exam_bank):
     assert client_logged_in.get(reverse("quiz:flag-question", args=[attempt.pk, 1])).status_code == 405
     attempt.refresh_from_db()
     assert attempt.status == "in_progress"
+
+
+def test_a_choice_sent_twice_counts_once_and_errors_name_the_field(client_logged_in, exam_bank):
+    attempt = start_custom(client_logged_in, count=10, domains=["iac"])
+    single = next(s for s in range(1, 11) if slot(attempt, s).question.kind == "single")
+    chosen = slot(attempt, single).choice_order[1]
+    response = client_logged_in.post(question_url(attempt, single), {"choice": [chosen, chosen], "seq": 3}, headers=HTMX)
+    assert response.status_code == 200
+    assert slot(attempt, single).selected_choice_ids == [chosen]
+    refused = client_logged_in.post(question_url(attempt, single), {"choice": [chosen], "seq": "4", "time_spent": "-1"}, headers=HTMX)
+    assert refused.status_code == 400
+    assert refused.content.decode() == "Invalid answer: time_spent: Enter a whole number from 0 to 100000."
