@@ -61,3 +61,34 @@ def test_next_previous_and_the_navigator_move_without_reloading_and_keep_every_a
     expect_question(page, 1, 5)
     assert sorted(checked_values(page)) == sorted(chosen)
     expect(page.locator("#nav-1")).to_have_attribute("aria-current", "page")
+
+
+def test_a_failed_save_is_retried_until_stored_and_holds_the_learner_on_its_question(
+    new_context, live_server, learner_client, browser_bank
+):
+    page = log_in(new_context(), learner_client, live_server.url).new_page()
+    start_exam(page, 5, minutes=10)
+    expect_question(page, 1, 5)
+    attempt = Attempt.objects.get()
+
+    # The connection drops for saves only: moving would still work, and would lose the answer.
+    def drop_saves(route):
+        if route.request.method == "POST":
+            route.abort("internetdisconnected")
+        else:
+            route.continue_()
+
+    page.route(f"**{question_url(attempt, 1)}", drop_saves)
+    chosen = answer_with_mouse(page)
+    status = page.locator("#answer-status")
+    expect(status).to_have_text(re.compile("^Not saved yet: the connection failed"))
+    page.keyboard.press("n")
+    page.wait_for_timeout(700)
+    expect_question(page, 1, 5)
+    assert slot(attempt, 1).selected_choice_ids == []
+
+    page.unroute(f"**{question_url(attempt, 1)}")
+    expect(status.locator(".saved")).to_have_text("Saved.", timeout=20_000)
+    assert sorted(slot(attempt, 1).selected_choice_ids) == sorted(int(value) for value in chosen)
+    page.keyboard.press("n")
+    expect_question(page, 2, 5)

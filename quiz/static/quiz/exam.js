@@ -102,12 +102,13 @@
   document.addEventListener("htmx:historyRestore", initScreen);
 
   // Moving to another question first records the time spent on this one (as the form
-  // post does without JavaScript): the save is queued on the answer form ahead of the move.
+  // post does without JavaScript), or retries a failed save at once: the save is queued on
+  // the answer form ahead of the move, which goes ahead only once nothing is unsaved.
   document.addEventListener("click", function (event) {
     const mover = event.target.closest && event.target.closest(".question-actions [hx-get], #navigator .nav-cell");
     if (!mover || mover.disabled) return;
     const form = document.getElementById("answer-form");
-    if (form && form.hasAttribute("hx-post") && secondsOnQuestion() > secondsSent) {
+    if (form && form.hasAttribute("hx-post") && (unsaved || secondsOnQuestion() > secondsSent)) {
       htmx.trigger(form, "change");
     }
   }, true);
@@ -127,6 +128,64 @@
       event.detail.parameters.time_spent = String(secondsSent);
       spent.value = String(secondsSent);
     }
+  });
+
+  // A save that fails (no connection, server error) is retried with a growing pause until
+  // it is stored; meanwhile the status line says so, moves wait, and leaving the page asks.
+  let unsaved = false;
+  let retryTimer = null;
+  let retryDelay = 1000;
+
+  function screenLabel(name) {
+    const screen = document.getElementById("question-screen");
+    return (screen && screen.dataset[name]) || "";
+  }
+
+  function showStatusProblem(label) {
+    const status = document.getElementById("answer-status");
+    if (!status || !label) return;
+    status.textContent = label;
+    status.classList.add("unsaved");
+  }
+
+  function retrySave() {
+    retryTimer = null;
+    const form = document.getElementById("answer-form");
+    if (unsaved && form && form.hasAttribute("hx-post")) htmx.trigger(form, "change");
+  }
+
+  function isMove(elt) {
+    return Boolean(elt && elt.closest && elt.closest(".question-actions, #navigator")) && !elt.closest("[hx-boost=false]");
+  }
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    const elt = event.detail.elt;
+    const status = event.detail.xhr ? event.detail.xhr.status : 0;
+    if (elt && elt.id === "answer-form") {
+      if (event.detail.successful) {
+        unsaved = false;
+        retryDelay = 1000;
+      } else if (status === 0 || status >= 500) {
+        unsaved = true;
+        showStatusProblem(screenLabel("unsavedLabel"));
+        if (retryTimer === null) {
+          retryTimer = setTimeout(retrySave, retryDelay);
+          retryDelay = Math.min(retryDelay * 2, 15000);
+        }
+      }
+    } else if (isMove(elt) && !event.detail.successful && (status === 0 || status >= 500)) {
+      showStatusProblem(screenLabel("moveFailedLabel"));
+    }
+  });
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (!unsaved || !isMove(event.detail.elt)) return;
+    event.preventDefault();  // this question's answer first; the learner can move once it is saved
+    showStatusProblem(screenLabel("unsavedLabel"));
+  });
+
+  window.addEventListener("beforeunload", function (event) {
+    if (unsaved) event.preventDefault();
   });
 
   function updateProgress(detail) {
