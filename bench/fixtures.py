@@ -355,6 +355,22 @@ def answers_saved_since(sequence: int) -> int:
     return AttemptQuestion.objects.filter(answer_sequence__gte=sequence).count()
 
 
+def slot_updates() -> tuple[int, int]:
+    """(updates, heap-only updates) of attempt slots since statistics began (PostgreSQL)."""
+    from django.db import connection
+
+    from quiz.models import AttemptQuestion
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_force_next_flush()")
+        cursor.execute(
+            "SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables WHERE relid = %s::regclass",
+            [AttemptQuestion._meta.db_table],
+        )
+        updated, heap_only = cursor.fetchone()
+    return int(updated), int(heap_only)
+
+
 def close_connections() -> None:
     from django.db import connections
 

@@ -135,6 +135,7 @@ def _drive(
             say("  (servers still busy after 60 s; measuring anyway)")
 
     first_sequence = int(time.time() * 1_000_000)
+    updates_before = fixtures.slot_updates()
     load_before = report.load_average()
     rows: list[Row] = []
     for users in levels:
@@ -168,6 +169,8 @@ def _drive(
     saved = fixtures.answers_saved_since(first_sequence)
     if not saved:
         raise RuntimeError("autosave answered 200 but stored no answer")
+    updates_after = fixtures.slot_updates()
+    slot_updates = (updates_after[0] - updates_before[0], updates_after[1] - updates_before[1])
     return Measurements(
         rows=rows,
         progress_alone=alone,
@@ -177,6 +180,7 @@ def _drive(
             for name, server in server_of.items()
         },
         answers_saved=saved,
+        slot_updates=slot_updates,
         load_before=load_before,
         load_after=report.load_average(),
     )

@@ -42,6 +42,7 @@ class Measurements:
     group_alone: LoadResult
     memory_mb: dict[str, list[float | None]]
     answers_saved: int
+    slot_updates: tuple[int, int]  # (all, heap-only) row updates of attempt slots
     load_before: str
     load_after: str
 
@@ -152,7 +153,10 @@ def report(
         f"- Bank load (load_content, in-process): first {first_load:.2f} s, "
         f"unchanged reload {reload:.2f} s ({loaded}).",
         f"- Autosave stored answers in {measured.answers_saved:,} distinct slots during the "
-        "runs (checked in the database).",
+        "runs (checked in the database); of "
+        f"{measured.slot_updates[0]:,} slot row updates in all, "
+        f"{measured.slot_updates[1] / max(measured.slot_updates[0], 1):.0%} were heap-only "
+        "(no new index entries).",
         f"- Machine load average (1 min) before and after the runs: {measured.load_before} / "
         f"{measured.load_after}; other processes on the machine skew absolute numbers.",
         "- Memory per gunicorn worker (RSS after the runs): "
