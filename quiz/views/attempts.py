@@ -152,10 +152,12 @@ def attempt_question(request: HtmxHttpRequest, attempt_id: int, slot: int) -> Ht
             status = selectors.slot_answer_status(slot_row=slot_row)
             counts = selectors.attempt_progress_counts(attempt=attempt)
         clock = selectors.attempt_clock(attempt=attempt, now=now)
+        # The status line; the progress counter, the navigator cell and the clock follow
+        # the event (exam.js), so the reply renders no more than the line it replaces.
         response = TemplateResponse(
             request,
-            "quiz/attempt_question.html#autosave-response",
-            {"status": status, "outcome": outcome.value, "navigator": counts, "clock": clock},
+            "quiz/attempt_question.html#answer-status",
+            {"status": status, "outcome": outcome.value},
         )
         return trigger_client_event(
             response,
@@ -208,15 +210,21 @@ def flag_question(request: HtmxHttpRequest, attempt_id: int, slot: int) -> HttpR
     counts = selectors.counts_after_write(slot_row, is_flagged=is_flagged)
     response = TemplateResponse(
         request,
-        "quiz/attempt_question.html#flag-response",
+        "quiz/attempt_question.html#flag-toggle",
         {
             "question": {"slot": slot, "is_flagged": is_flagged},
             "links": selectors.slot_links(attempt=attempt, slot=slot),
-            "navigator": counts,
         },
     )
     return trigger_client_event(
-        response, "flagChanged", {"slot": slot, "flagged": counts.flagged_count, "is_flagged": is_flagged}
+        response,
+        "flagChanged",
+        {
+            "slot": slot,
+            "answered": counts.answered_count,
+            "flagged": counts.flagged_count,
+            "is_flagged": is_flagged,
+        },
     )
 
 

@@ -37,6 +37,7 @@ def test_next_previous_and_the_navigator_move_without_reloading_and_keep_every_a
     expect(page.locator("#nav-2")).to_have_attribute("aria-current", "page")
     expect(page.locator("#nav-1")).not_to_have_attribute("aria-current", "page")
     expect(page.locator("#nav-1")).to_have_class(re.compile(r"\banswered\b"))
+    expect(page.locator("#progress-count")).to_have_text("1 of 5 answered, 0 flagged")
     expect(page.locator("#question-card")).to_be_focused()
     assert sorted(slot(attempt, 1).selected_choice_ids) == sorted(int(value) for value in chosen)
 

@@ -189,6 +189,13 @@
   });
 
   function updateProgress(detail) {
+    const counter = document.getElementById("progress-count");
+    if (counter && counter.dataset.format && "answered" in detail) {
+      const values = { answered: detail.answered, flagged: detail.flagged, total: counter.dataset.total };
+      counter.textContent = counter.dataset.format.replace(/\{(answered|flagged|total)\}/g, function (_, name) {
+        return String(values[name]);
+      });
+    }
     const cell = document.getElementById("nav-" + detail.slot);
     if (cell && "is_answered" in detail) cell.classList.toggle("answered", detail.is_answered);
     if (cell && "is_flagged" in detail) cell.classList.toggle("flagged", detail.is_flagged);
