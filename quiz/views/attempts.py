@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
@@ -98,6 +99,9 @@ def _question_context(attempt: Attempt, slot_row, now, *, with_navigator: bool =
 
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
+# The same URL answers with a card (htmx) or a page: neither may be reused from a cache,
+# so Back never shows a bare card or an answer older than the server's.
+@cache_control(private=True, no_cache=True)
 def attempt_question(request: HtmxHttpRequest, attempt_id: int, slot: int) -> HttpResponse:
     is_htmx_save = request.method == "POST" and request.htmx
     attempt, slot_row = _own_slot(request, attempt_id, slot, to_write=is_htmx_save)

@@ -152,6 +152,7 @@ def test_moving_between_questions_swaps_only_the_card_and_its_heading(client_log
         response = client_logged_in.get(question_url(attempt, 4), headers=HTMX)
     html = response.content.decode()
     assert response.status_code == 200 and "HX-Request" in response["Vary"]
+    assert {"private", "no-cache"} <= {part.strip() for part in response["Cache-Control"].split(",")}
     # The card of question 4 with its stored answer, the neighbours its buttons fetch,
     # the heading swapped out of band and the page title; not the page around them.
     assert html.count('id="question-card"') == 1 and 'data-slot="4"' in html
