@@ -40,6 +40,7 @@
     if (left === 0 && !warned.done) {
       warned.done = true;
       const form = document.getElementById("timeout-form");
+      unsaved = false;  // time is up: the server scores what it holds, without a leave-page prompt
       if (form) form.submit();
     }
   }
