@@ -140,6 +140,7 @@ class SlotLinks:
     previous: str
     next: str
     flag: str
+    check: str  # practice only
 
 
 def slot_links(*, attempt: Attempt, slot: int) -> SlotLinks:
@@ -151,6 +152,7 @@ def slot_links(*, attempt: Attempt, slot: int) -> SlotLinks:
         previous=f"{prefix}{slot - 1}/" if slot > 1 else "",
         next=f"{prefix}{slot + 1}/" if slot < attempt.question_count else "",
         flag=reverse("quiz:flag-question", args=[attempt.pk, slot]),
+        check=reverse("quiz:check-answer", args=[attempt.pk, slot]) if attempt.is_practice else "",
     )
 
 

@@ -251,8 +251,8 @@ def check_answer(request: HtmxHttpRequest, attempt_id: int, slot: int) -> HttpRe
     slot_row = _slot_or_404(attempt, slot)
     return TemplateResponse(
         request,
-        "quiz/attempt_question.html#question-screen",
-        _question_context(attempt, slot_row, now),
+        "quiz/attempt_question.html#question-move",
+        _question_context(attempt, slot_row, now, with_navigator=False),
     )
 
 

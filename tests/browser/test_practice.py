@@ -28,6 +28,7 @@ def test_practice_shows_verdict_rationales_and_explanation_when_an_answer_is_che
 
     answer_with_mouse(page)
     expect_saved_answer(page)
+    page.evaluate("window.sameDocument = true")
     page.get_by_role("button", name="Check answer").click()
 
     feedback = page.locator(".feedback")
@@ -41,6 +42,8 @@ def test_practice_shows_verdict_rationales_and_explanation_when_an_answer_is_che
     )
     expect(page.locator(".choice.is-correct")).not_to_have_count(0)
     expect(feedback).to_contain_text("The deciding fact.")
+    expect(page.locator("#verdict")).to_be_focused()
+    assert page.evaluate("window.sameDocument") is True  # checked in place, no reload
     # The checked question is locked; Next is now the way on.
     expect(page.locator("#answer-form input[name=choice]").first).to_be_disabled()
     expect(page.get_by_role("button", name="Check answer")).to_have_count(0)

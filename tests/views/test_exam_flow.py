@@ -256,6 +256,8 @@ def test_practice_shows_verdict_rationales_and_explanation_after_each_check(clie
     response = client_logged_in.post(reverse("quiz:check-answer", args=[attempt.pk, 1]), headers=HTMX)
     html = response.content.decode()
     assert "Incorrect" in html and first.question.explanation in html
+    # In place: the card and its heading, not the page or the navigator.
+    assert 'id="question-card"' in html and 'id="navigator"' not in html and "<html" not in html
     for rationale in first.question.choices.values_list("rationale", flat=True):
         assert rationale in html
     assert slot(attempt, 1).is_correct is False

@@ -91,7 +91,14 @@
     questionShownAt = performance.now();
     secondsSent = secondsOnQuestion();
     markCurrentCell(card.dataset.slot);
-    if (isMove) card.focus({ preventScroll: true });
+    // After a move the card takes focus; after a practice check, its verdict.
+    const verdict = card.querySelector("#verdict");
+    if (verdict) {
+      verdict.setAttribute("tabindex", "-1");
+      verdict.focus();
+    } else if (isMove) {
+      card.focus({ preventScroll: true });
+    }
   }
 
   document.addEventListener("DOMContentLoaded", function () {
@@ -117,8 +124,7 @@
   // Each autosave carries the client's clock (ms) so the server keeps the newest answer
   // even if an older request arrives late or is repeated.
   document.addEventListener("htmx:configRequest", function (event) {
-    const form = event.detail.elt.closest && event.detail.elt.closest("#answer-form");
-    if (!form || event.detail.verb !== "post") return;  // Previous/Next only fetch
+    if (event.detail.elt.id !== "answer-form") return;  // not Previous/Next or Check answer
     const seq = String(Date.now());
     event.detail.parameters.seq = seq;
     const seqInput = document.getElementById("seq-input");
