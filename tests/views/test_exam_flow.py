@@ -174,6 +174,8 @@ def test_going_back_in_history_gets_the_whole_page(client_logged_in, exam_bank):
     assert 'hx-history="false"' in html  # no snapshot: Back always shows what the server holds
     last = client_logged_in.get(question_url(attempt, 10), headers=HTMX).content.decode()
     assert "Review and end" in last and f'hx-get="{question_url(attempt, 11)}"' not in last
+    first = client_logged_in.get(question_url(attempt, 1), headers=HTMX).content.decode()
+    assert re.search(r'value="previous"[^>]*disabled', first) and question_url(attempt, 0) not in first
 
 
 def test_flag_shows_in_the_navigator_and_the_review_screen(client_logged_in, exam_bank):
