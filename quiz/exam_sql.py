@@ -72,6 +72,12 @@ WHERE id = %s AND answer_sequence < %s AND is_correct IS NULL AND {_ATTEMPT_STIL
 
 SET_FLAG = f"UPDATE {SLOT} SET is_flagged = %s WHERE id = %s AND {_ATTEMPT_STILL_OPEN}"
 
+# Raise the time spent on a slot (never lower it, never touch the selection).
+RECORD_TIME = f"""
+UPDATE {SLOT} SET time_spent_seconds = %s
+WHERE id = %s AND time_spent_seconds < %s AND is_correct IS NULL AND {_ATTEMPT_STILL_OPEN}
+"""
+
 
 @cache
 def _converters(model: type[Model], columns: tuple[str, ...], vendor: str):
@@ -231,6 +237,12 @@ def save_selection(
     ]
     with connection.cursor() as cursor:
         cursor.execute(SAVE_SELECTION, params)
+        return cursor.rowcount == 1
+
+
+def record_time(*, slot_id: int, seconds: int, now: datetime) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(RECORD_TIME, [seconds, slot_id, seconds, *_still_open_params(now)])
         return cursor.rowcount == 1
 
 

@@ -38,6 +38,11 @@ urlpatterns = [
         name="flag-question",
     ),
     path(
+        "attempts/<int:attempt_id>/questions/<int:slot>/time/",
+        attempts.record_time,
+        name="record-time",
+    ),
+    path(
         "attempts/<int:attempt_id>/questions/<int:slot>/check/",
         attempts.check_answer,
         name="check-answer",

@@ -14,6 +14,7 @@ from quiz.services.attempts import (
     drill_start,
     flag_set,
     next_deadline,
+    time_record,
 )
 
 __all__ = [
@@ -30,4 +31,5 @@ __all__ = [
     "drill_start",
     "flag_set",
     "next_deadline",
+    "time_record",
 ]

@@ -349,8 +349,7 @@ def answer_save(
     selected = sorted(int(c) for c in choice_ids)
     required = scoring.required_selection_count(slot.question.kind, len(slot.choice_order))
     if time_spent_seconds is not None:
-        limit = int((now - attempt.started_at).total_seconds())
-        time_spent_seconds = max(0, min(time_spent_seconds, limit))
+        time_spent_seconds = _plausible_seconds(attempt, time_spent_seconds, now)
     saved = exam_sql.save_selection(
         slot_id=slot.pk,
         selected_ids=selected,
@@ -361,6 +360,19 @@ def answer_save(
         now=now,
     )
     return AnswerOutcome.SAVED if saved else _refusal(attempt, slot, now)
+
+
+def _plausible_seconds(attempt: Attempt, seconds: int, now: datetime) -> int:
+    """Time on one question, as the browser counts it, capped by the attempt's age."""
+    return max(0, min(seconds, int((now - attempt.started_at).total_seconds())))
+
+
+def time_record(*, attempt: Attempt, slot: AttemptQuestion, seconds: int, now: datetime) -> bool:
+    """Record the time spent on a question the learner moves away from, without touching
+    its selection (a move must never rewrite an answer). Time only grows; a closed attempt
+    or a checked question keeps what it has. Return whether anything changed."""
+    seconds = _plausible_seconds(attempt, seconds, now)
+    return exam_sql.record_time(slot_id=slot.pk, seconds=seconds, now=now)
 
 
 @_finalizing_when_overdue

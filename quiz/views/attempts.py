@@ -11,7 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
@@ -99,9 +99,9 @@ def _question_context(attempt: Attempt, slot_row, now, *, with_navigator: bool =
 
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
-# The same URL answers with a card (htmx) or a page: neither may be reused from a cache,
-# so Back never shows a bare card or an answer older than the server's.
-@cache_control(private=True, no_cache=True)
+# The same URL answers with a card (htmx) or a page: neither may be stored, so Back
+# never shows a bare card, an answer older than the server's or a wound-back clock.
+@never_cache
 def attempt_question(request: HtmxHttpRequest, attempt_id: int, slot: int) -> HttpResponse:
     is_htmx_save = request.method == "POST" and request.htmx
     attempt, slot_row = _own_slot(request, attempt_id, slot, to_write=is_htmx_save)
@@ -230,6 +230,20 @@ def flag_question(request: HtmxHttpRequest, attempt_id: int, slot: int) -> HttpR
             "is_flagged": is_flagged,
         },
     )
+
+
+@require_POST
+def record_time(request: HtmxHttpRequest, attempt_id: int, slot: int) -> HttpResponse:
+    """The time spent on a question, sent as the learner moves on (exam.js); 204."""
+    attempt, slot_row = _own_slot(request, attempt_id, slot, to_write=True)
+    form = AnswerForm(request.POST)  # no choices: only seq and time_spent are read
+    if not form.is_valid() or form.cleaned_data["time_spent"] is None:
+        return HttpResponse(_("Invalid time: send time_spent in whole seconds."), status=400, content_type="text/plain")
+    if not attempt.is_finished:
+        services.time_record(
+            attempt=attempt, slot=slot_row, seconds=form.cleaned_data["time_spent"], now=timezone.now()
+        )
+    return HttpResponse(status=204)
 
 
 @require_POST

@@ -1,8 +1,10 @@
 """Moving between questions swaps the card in place: fast, nothing dropped, Back works."""
 
 import re
+import time
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from quiz.models import Attempt
@@ -43,11 +45,14 @@ def test_next_previous_and_the_navigator_move_without_reloading_and_keep_every_a
 
     # Leaving a question records the time spent on it even when nothing was chosen.
     page.wait_for_timeout(2200)
-    with page.expect_response(lambda response: response.request.method == "GET" and response.url.endswith(question_url(attempt, 4))):
+    time_url = reverse("quiz:record-time", args=[attempt.pk, 2])
+    with page.expect_response(lambda response: response.url.endswith(time_url)) as recorded:
         page.locator("#nav-4").click()
+    assert recorded.value.status == 204
     expect_question(page, 4, 5)
-    assert slot(attempt, 2).time_spent_seconds >= 2
+    assert slot(attempt, 2).time_spent_seconds >= 2 and slot(attempt, 2).selected_choice_ids == []
     assert page.evaluate("window.sameDocument") is True
+    expect(page.locator("#nav-1 .visually-hidden")).to_have_text(", answered")
 
     page.get_by_role("button", name=re.compile("^Previous")).click()
     expect_question(page, 3, 5)
@@ -64,6 +69,13 @@ def test_next_previous_and_the_navigator_move_without_reloading_and_keep_every_a
     expect(page.locator("#nav-1")).to_have_attribute("aria-current", "page")
 
 
+def question_requests(page, url: str) -> list[str]:
+    """Collect the methods of the requests the page makes to this question's address."""
+    seen: list[str] = []
+    page.on("request", lambda request: seen.append(request.method) if request.url.endswith(url) else None)
+    return seen
+
+
 def test_a_failed_save_is_retried_until_stored_and_holds_the_learner_on_its_question(
     new_context, live_server, learner_client, browser_bank
 ):
@@ -71,6 +83,7 @@ def test_a_failed_save_is_retried_until_stored_and_holds_the_learner_on_its_ques
     start_exam(page, 5, minutes=10)
     expect_question(page, 1, 5)
     attempt = Attempt.objects.get()
+    moves_to_2 = question_requests(page, question_url(attempt, 2))
 
     # The connection drops for saves only: moving would still work, and would lose the answer.
     def drop_saves(route):
@@ -86,10 +99,71 @@ def test_a_failed_save_is_retried_until_stored_and_holds_the_learner_on_its_ques
     page.keyboard.press("n")
     page.wait_for_timeout(700)
     expect_question(page, 1, 5)
-    assert slot(attempt, 1).selected_choice_ids == []
+    assert moves_to_2 == [] and slot(attempt, 1).selected_choice_ids == []
 
     page.unroute(f"**{question_url(attempt, 1)}")
     expect(status.locator(".saved")).to_have_text("Saved.", timeout=20_000)
     assert sorted(slot(attempt, 1).selected_choice_ids) == sorted(int(value) for value in chosen)
     page.keyboard.press("n")
     expect_question(page, 2, 5)
+
+
+def test_a_save_still_failing_when_the_learner_goes_back_is_stored_once_the_line_is_back(
+    new_context, live_server, learner_client, browser_bank
+):
+    page = log_in(new_context(), learner_client, live_server.url).new_page()
+    start_exam(page, 5, minutes=10)
+    expect_question(page, 1, 5)
+    attempt = Attempt.objects.get()
+    page.keyboard.press("n")
+    expect_question(page, 2, 5)
+    page.route(f"**{question_url(attempt, 2)}", lambda route: route.abort("internetdisconnected") if route.request.method == "POST" else route.continue_())
+    chosen = answer_with_mouse(page)
+    expect(page.locator("#answer-status")).to_have_text(re.compile("^Not saved yet"))
+
+    page.go_back()  # Back is not a button the page can hold: the save is retried as sent
+    expect_question(page, 1, 5)
+    page.unroute(f"**{question_url(attempt, 2)}")
+    deadline = time.monotonic() + 25
+    while not slot(attempt, 2).selected_choice_ids and time.monotonic() < deadline:
+        page.wait_for_timeout(250)
+    assert sorted(slot(attempt, 2).selected_choice_ids) == sorted(int(value) for value in chosen)
+    expect(page.locator("#nav-2")).to_have_class(re.compile(r"\banswered\b"))
+
+
+def test_a_refused_save_says_to_reload_and_choices_wait_while_a_question_loads(
+    new_context, live_server, learner_client, browser_bank
+):
+    page = log_in(new_context(), learner_client, live_server.url).new_page()
+    start_exam(page, 5, minutes=10)
+    expect_question(page, 1, 5)
+    attempt = Attempt.objects.get()
+    first = answer_with_mouse(page)
+    expect(page.locator("#answer-status .saved")).to_have_text("Saved.")
+
+    # A key pressed while the next question is on its way must not change the old card,
+    # whose save would be queued behind the move and dropped with the card.
+    page.evaluate(
+        """() => document.addEventListener("htmx:beforeSend", (event) => {
+            if (event.detail.requestConfig.verb !== "get") return;
+            window.leftCard = document.getElementById("question-card");
+            window.inertDuringMove = window.leftCard.inert;
+            document.dispatchEvent(new KeyboardEvent("keydown", { key: "3", bubbles: true }));
+        }, { once: true })"""
+    )
+    page.keyboard.press("n")
+    expect_question(page, 2, 5)
+    assert page.evaluate("window.inertDuringMove") is True
+    assert page.evaluate("""window.leftCard.querySelector('input[data-key="3"]').checked""") is False
+    assert sorted(slot(attempt, 1).selected_choice_ids) == sorted(int(value) for value in first)
+    assert checked_values(page) == [] and slot(attempt, 2).selected_choice_ids == []
+
+    # A save the server refuses (an out-of-date page): no retry can help, so it says so.
+    page.route(f"**{question_url(attempt, 2)}", lambda route: route.fulfill(status=403, body="CSRF") if route.request.method == "POST" else route.continue_())
+    answer_with_mouse(page)
+    expect(page.locator("#answer-status")).to_have_text(re.compile("^Not saved: this page is out of date. Reload it"))
+    moves_to_3 = question_requests(page, question_url(attempt, 3))
+    page.keyboard.press("n")
+    page.wait_for_timeout(500)
+    expect_question(page, 2, 5)
+    assert moves_to_3 == []

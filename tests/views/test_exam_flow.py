@@ -152,7 +152,7 @@ def test_moving_between_questions_swaps_only_the_card_and_its_heading(client_log
         response = client_logged_in.get(question_url(attempt, 4), headers=HTMX)
     html = response.content.decode()
     assert response.status_code == 200 and "HX-Request" in response["Vary"]
-    assert {"private", "no-cache"} <= {part.strip() for part in response["Cache-Control"].split(",")}
+    assert "no-store" in response["Cache-Control"]  # Back must never show a stored card
     # The card of question 4 with its stored answer, the neighbours its buttons fetch,
     # the heading swapped out of band and the page title; not the page around them.
     assert html.count('id="question-card"') == 1 and 'data-slot="4"' in html
@@ -166,11 +166,30 @@ def test_moving_between_questions_swaps_only_the_card_and_its_heading(client_log
     assert 22 * 60 - 2 <= remaining <= 23 * 60
 
 
+def test_moving_on_records_the_time_spent_and_never_touches_the_answer(client_logged_in, exam_bank):
+    attempt = start_custom(client_logged_in, count=5, minutes=30)
+    chosen = slot(attempt, 2).choice_order[:1]
+    client_logged_in.post(question_url(attempt, 2), {"choice": chosen, "seq": 9, "time_spent": 20}, headers=HTMX)
+    time_url = reverse("quiz:record-time", args=[attempt.pk, 2])
+    with time_machine.travel(timezone.now() + timedelta(minutes=2), tick=False):
+        assert client_logged_in.post(time_url, {"time_spent": 75}, headers=HTMX).status_code == 204
+        stored = slot(attempt, 2)
+        assert (stored.selected_choice_ids, stored.answer_sequence, stored.time_spent_seconds) == (chosen, 9, 75)
+        # Time only grows: a late, smaller figure (an older tab) changes nothing.
+        client_logged_in.post(time_url, {"time_spent": 40}, headers=HTMX)
+        assert slot(attempt, 2).time_spent_seconds == 75
+        assert client_logged_in.post(time_url, {"time_spent": "soon"}, headers=HTMX).status_code == 400
+        client_logged_in.post(reverse("quiz:submit-attempt", args=[attempt.pk]))
+        assert client_logged_in.post(time_url, {"time_spent": 90}, headers=HTMX).status_code == 204
+        assert slot(attempt, 2).time_spent_seconds == 75  # the attempt has ended
+
+
 def test_going_back_in_history_gets_the_whole_page(client_logged_in, exam_bank):
     attempt = start_custom(client_logged_in, count=10)
     restore = {**HTMX, "HX-History-Restore-Request": "true"}
     html = client_logged_in.get(question_url(attempt, 2), headers=restore).content.decode()
     assert "<html" in html and 'id="navigator"' in html and 'id="question-card"' in html
+    assert "no-store" in client_logged_in.get(question_url(attempt, 2))["Cache-Control"]
     assert 'hx-history="false"' in html  # no snapshot: Back always shows what the server holds
     last = client_logged_in.get(question_url(attempt, 10), headers=HTMX).content.decode()
     assert "Review and end" in last and f'hx-get="{question_url(attempt, 11)}"' not in last

@@ -1,5 +1,6 @@
-// Exam screen behaviour: countdown display, autosave ordering, keyboard shortcuts.
-// The server is the authority on time; this only displays it and resyncs from responses.
+// Exam screen behaviour: countdown display, autosave ordering and retries, moving between
+// questions, keyboard shortcuts. The server is the authority on time and answers; this
+// only displays them and resyncs from responses.
 (function () {
   "use strict";
 
@@ -9,6 +10,14 @@
   let screenShown = null;
   let cardShown = null;
   let secondsSent = 0;  // the time spent on this question as last sent to the server
+  let verdictAwaited = false;  // a practice check is on its way: its verdict takes focus
+
+  // Saves that failed, by URL: what was sent, retried as sent (same sequence number), so a
+  // retry never overrides a newer answer and is not lost if another card is on screen.
+  const failedSaves = new Map();
+  let refused = false;  // a save was refused (4xx): the page is out of date, retrying won't help
+  let retryTimer = null;
+  let retryDelay = 1000;
 
   function pad(n) { return String(n).padStart(2, "0"); }
 
@@ -40,15 +49,59 @@
     if (left === 0 && !warned.done) {
       warned.done = true;
       const form = document.getElementById("timeout-form");
-      unsaved = false;  // time is up: the server scores what it holds, without a leave-page prompt
+      // Time is up: the server scores what it holds, without a leave-page prompt.
+      failedSaves.clear();
+      refused = false;
       if (form) form.submit();
     }
   }
+
+  function isUnsaved() { return refused || failedSaves.size > 0; }
 
   function secondsOnQuestion() {
     const spent = document.getElementById("time-spent-input");
     const base = spent ? Number(spent.dataset.base || 0) : 0;
     return base + Math.round((performance.now() - questionShownAt) / 1000);
+  }
+
+  function screenLabel(name) {
+    const screen = document.getElementById("question-screen");
+    return (screen && screen.dataset[name]) || "";
+  }
+
+  function showStatusProblem(label) {
+    const status = document.getElementById("answer-status");
+    if (!status || !label) return;
+    status.textContent = label;
+    status.classList.add("unsaved");
+  }
+
+  function csrfToken() {
+    try {
+      return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
+    } catch (error) {
+      return "";
+    }
+  }
+
+  function post(url, body) {
+    return fetch(url, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      keepalive: true,  // a time record or retry may outlive the page
+      headers: { "X-CSRFToken": csrfToken(), "HX-Request": "true" },
+    });
+  }
+
+  // --- Navigator cells: state classes and the words a screen reader says.
+  function markCell(cell) {
+    const nav = document.getElementById("navigator");
+    const label = cell.querySelector(".visually-hidden");
+    if (!nav || !label) return;
+    let words = cell.classList.contains("answered") ? nav.dataset.labelAnswered : nav.dataset.labelUnanswered;
+    if (cell.classList.contains("flagged")) words += ", " + nav.dataset.labelFlagged;
+    label.textContent = ", " + words;
   }
 
   function markCurrentCell(slot) {
@@ -63,6 +116,24 @@
     }
   }
 
+  function updateProgress(detail) {
+    const counter = document.getElementById("progress-count");
+    if (counter && counter.dataset.format && "answered" in detail) {
+      const values = { answered: detail.answered, flagged: detail.flagged, total: counter.dataset.total };
+      counter.textContent = counter.dataset.format.replace(/\{(answered|flagged|total)\}/g, function (_, name) {
+        return String(values[name]);
+      });
+    }
+    const cell = document.getElementById("nav-" + detail.slot);
+    if (cell && "is_answered" in detail) cell.classList.toggle("answered", detail.is_answered);
+    if (cell && "is_flagged" in detail) cell.classList.toggle("flagged", detail.is_flagged);
+    if (cell) markCell(cell);
+    if ("remaining_seconds" in detail) syncClock(detail.remaining_seconds);
+  }
+  document.addEventListener("answerSaved", function (e) { updateProgress(e.detail); });
+  document.addEventListener("flagChanged", function (e) { updateProgress(e.detail); });
+
+  // --- A new page or a new card (moved to, checked, or restored by Back).
   function initScreen() {
     // Autosave and flag swaps settle inside the same card: their events already resync
     // the clock, and re-reading the page-load data-remaining here would wind it back.
@@ -91,14 +162,15 @@
     questionShownAt = performance.now();
     secondsSent = secondsOnQuestion();
     markCurrentCell(card.dataset.slot);
-    // After a move the card takes focus; after a practice check, its verdict.
     const verdict = card.querySelector("#verdict");
-    if (verdict) {
+    if (verdictAwaited && verdict) {
       verdict.setAttribute("tabindex", "-1");
       verdict.focus();
     } else if (isMove) {
       card.focus({ preventScroll: true });
     }
+    verdictAwaited = false;
+    if (isUnsaved()) showStatusProblem(screenLabel(refused ? "refusedLabel" : "unsavedLabel"));
   }
 
   document.addEventListener("DOMContentLoaded", function () {
@@ -109,18 +181,7 @@
   document.addEventListener("htmx:afterSettle", initScreen);
   document.addEventListener("htmx:historyRestore", initScreen);
 
-  // Moving to another question first records the time spent on this one (as the form
-  // post does without JavaScript), or retries a failed save at once: the save is queued on
-  // the answer form ahead of the move, which goes ahead only once nothing is unsaved.
-  document.addEventListener("click", function (event) {
-    const mover = event.target.closest && event.target.closest(".question-actions [hx-get], #navigator .nav-cell");
-    if (!mover || mover.disabled) return;
-    const form = document.getElementById("answer-form");
-    if (form && form.hasAttribute("hx-post") && (unsaved || secondsOnQuestion() > secondsSent)) {
-      htmx.trigger(form, "change");
-    }
-  }, true);
-
+  // --- Saving.
   // Each autosave carries the client's clock (ms) so the server keeps the newest answer
   // even if an older request arrives late or is repeated.
   document.addEventListener("htmx:configRequest", function (event) {
@@ -137,79 +198,113 @@
     }
   });
 
-  // A save that fails (no connection, server error) is retried with a growing pause until
-  // it is stored; meanwhile the status line says so, moves wait, and leaving the page asks.
-  let unsaved = false;
-  let retryTimer = null;
-  let retryDelay = 1000;
-
-  function screenLabel(name) {
-    const screen = document.getElementById("question-screen");
-    return (screen && screen.dataset[name]) || "";
+  function scheduleRetry() {
+    if (retryTimer !== null) return;
+    retryTimer = setTimeout(retryFailedSaves, retryDelay);
+    retryDelay = Math.min(retryDelay * 2, 15000);
   }
 
-  function showStatusProblem(label) {
-    const status = document.getElementById("answer-status");
-    if (!status || !label) return;
-    status.textContent = label;
-    status.classList.add("unsaved");
-  }
-
-  function retrySave() {
-    retryTimer = null;
+  function saveSettled(url, response) {
+    failedSaves.delete(url);
+    if (!failedSaves.size) retryDelay = 1000;
+    const trigger = response.headers.get("HX-Trigger");
+    if (trigger) {
+      const events = JSON.parse(trigger);
+      Object.keys(events).forEach(function (name) {
+        document.dispatchEvent(new CustomEvent(name, { detail: events[name] }));
+      });
+    }
     const form = document.getElementById("answer-form");
-    if (unsaved && form && form.hasAttribute("hx-post")) htmx.trigger(form, "change");
+    if (form && form.getAttribute("hx-post") === url) {
+      response.text().then(function (html) {
+        const status = document.getElementById("answer-status");
+        if (status && !isUnsaved()) status.outerHTML = html;
+      });
+    }
+  }
+
+  function retryFailedSaves() {
+    retryTimer = null;
+    failedSaves.forEach(function (body, url) {
+      post(url, body).then(function (response) {
+        if (failedSaves.get(url) !== body) return;  // a newer save for this question replaced it
+        if (response.ok && !response.redirected) {
+          saveSettled(url, response);
+        } else if (response.status >= 500) {
+          scheduleRetry();
+        } else {
+          refused = true;
+          showStatusProblem(screenLabel("refusedLabel"));
+        }
+      }, function () {
+        if (failedSaves.get(url) === body) scheduleRetry();
+      });
+    });
   }
 
   function isMove(elt) {
     return Boolean(elt && elt.closest && elt.closest(".question-actions, #navigator")) && !elt.closest("[hx-boost=false]");
   }
 
+  function setCardInert(isInert) {
+    const card = document.getElementById("question-card");
+    if (card) card.inert = isInert;
+  }
+
   document.addEventListener("htmx:afterRequest", function (event) {
     const elt = event.detail.elt;
     const status = event.detail.xhr ? event.detail.xhr.status : 0;
     if (elt && elt.id === "answer-form") {
+      const url = event.detail.requestConfig.path;
       if (event.detail.successful) {
-        unsaved = false;
-        retryDelay = 1000;
+        failedSaves.delete(url);  // this save, newer than any that failed, is stored
+        if (!failedSaves.size) retryDelay = 1000;
       } else if (status === 0 || status >= 500) {
-        unsaved = true;
+        failedSaves.set(url, new URLSearchParams(event.detail.requestConfig.formData));
         showStatusProblem(screenLabel("unsavedLabel"));
-        if (retryTimer === null) {
-          retryTimer = setTimeout(retrySave, retryDelay);
-          retryDelay = Math.min(retryDelay * 2, 15000);
-        }
+        scheduleRetry();
+      } else {
+        refused = true;
+        showStatusProblem(screenLabel("refusedLabel"));
       }
-    } else if (isMove(elt) && !event.detail.successful && (status === 0 || status >= 500)) {
-      showStatusProblem(screenLabel("moveFailedLabel"));
+    } else if (isMove(elt) && !event.detail.successful) {
+      setCardInert(false);
+      showStatusProblem(screenLabel(isUnsaved() ? "unsavedLabel" : "moveFailedLabel"));
     }
   });
+
+  // --- Moving between questions (Previous, Next, a navigator cell, Check answer).
+  // A move first records the time spent on this question (without touching its answer),
+  // and holds the card still until the next one arrives: a choice clicked meanwhile would
+  // be queued on a form about to be replaced. While an answer is unsaved, nobody moves.
+  document.addEventListener("click", function (event) {
+    const mover = event.target.closest && event.target.closest(".question-actions [hx-get], .question-actions [hx-post], #navigator .nav-cell");
+    if (!mover || mover.disabled) return;
+    if (isUnsaved()) {
+      retryFailedSaves();
+      return;  // htmx:beforeRequest refuses the move
+    }
+    const form = document.getElementById("answer-form");
+    if (form && form.hasAttribute("hx-post") && form.dataset.timeUrl && secondsOnQuestion() > secondsSent) {
+      secondsSent = secondsOnQuestion();
+      post(form.dataset.timeUrl, new URLSearchParams({ time_spent: String(secondsSent) })).catch(function () {});
+    }
+    verdictAwaited = mover.value === "check";
+    setCardInert(true);
+  }, true);
 
   document.addEventListener("htmx:beforeRequest", function (event) {
-    if (!unsaved || !isMove(event.detail.elt)) return;
+    if (!isMove(event.detail.elt) || !isUnsaved()) return;
     event.preventDefault();  // this question's answer first; the learner can move once it is saved
-    showStatusProblem(screenLabel("unsavedLabel"));
+    setCardInert(false);
+    showStatusProblem(screenLabel(refused ? "refusedLabel" : "unsavedLabel"));
   });
 
+  // Back and Forward inside the exam refetch the page; a failed save is retried by URL
+  // whatever is on screen. Leaving the page while one is unsaved asks first.
   window.addEventListener("beforeunload", function (event) {
-    if (unsaved) event.preventDefault();
+    if (isUnsaved()) event.preventDefault();
   });
-
-  function updateProgress(detail) {
-    const counter = document.getElementById("progress-count");
-    if (counter && counter.dataset.format && "answered" in detail) {
-      const values = { answered: detail.answered, flagged: detail.flagged, total: counter.dataset.total };
-      counter.textContent = counter.dataset.format.replace(/\{(answered|flagged|total)\}/g, function (_, name) {
-        return String(values[name]);
-      });
-    }
-    const cell = document.getElementById("nav-" + detail.slot);
-    if (cell && "is_answered" in detail) cell.classList.toggle("answered", detail.is_answered);
-    if (cell && "is_flagged" in detail) cell.classList.toggle("flagged", detail.is_flagged);
-    if ("remaining_seconds" in detail) syncClock(detail.remaining_seconds);
-  }
-  document.addEventListener("answerSaved", function (e) { updateProgress(e.detail); });
-  document.addEventListener("flagChanged", function (e) { updateProgress(e.detail); });
 
   // Confirmation before ending an exam.
   document.addEventListener("submit", function (event) {
@@ -224,7 +319,7 @@
     if (target && (target.tagName === "TEXTAREA" || target.tagName === "SELECT" ||
         (target.tagName === "INPUT" && !["radio", "checkbox"].includes(target.type)))) return;
     const form = document.getElementById("answer-form");
-    if (!form) return;
+    if (!form || form.closest("[inert]")) return;  // a move is on its way
     const key = event.key.toLowerCase();
     if (/^[1-6]$/.test(key)) {
       const input = form.querySelector('input[data-key="' + key + '"]');
