@@ -280,6 +280,8 @@
   document.addEventListener("click", function (event) {
     const mover = event.target.closest && event.target.closest(".question-actions [hx-get], .question-actions [hx-post], #navigator .nav-cell");
     if (!mover || mover.disabled) return;
+    // A modified click opens a cell in a new tab (htmx leaves it to the browser): no move here.
+    if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
     if (isUnsaved()) {
       retryFailedSaves();
       return;  // htmx:beforeRequest refuses the move
