@@ -191,17 +191,6 @@ def navigator_marks(*, attempt_id: int) -> list[tuple[int, bool, bool]]:
         return [(slot, bool(answered), bool(flagged)) for slot, answered, flagged in cursor]
 
 
-def choice_texts(*, choice_ids: list[int]) -> list[Choice]:
-    """The choices' ids and texts only: what an unanswered-for screen may show."""
-    if not choice_ids:
-        return []
-    placeholders = ", ".join(["%s"] * len(choice_ids))
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id, text FROM {CHOICE} WHERE id IN ({placeholders})", choice_ids)
-        rows = cursor.fetchall()
-    return [_instance(Choice, ("id", "text"), row) for row in rows]
-
-
 def _field_value(model: type[Model], name: str, value):
     return model._meta.get_field(name).get_db_prep_save(value, connection)
 

@@ -230,12 +230,11 @@ def presented_question(*, slot_row: AttemptQuestion, choices: list[Choice]) -> P
 
 
 def slot_choices(*, slot_row: AttemptQuestion, with_feedback: bool = False) -> list[Choice]:
-    """The slot's choices; their key, rationale and concept only when feedback is shown."""
+    """The choices of a slot read by owned_slot: their texts came with it; their key,
+    rationale and concept are read only when feedback is shown."""
     if with_feedback:
         return list(Choice.objects.filter(pk__in=slot_row.choice_order).select_related("concept"))
-    if hasattr(slot_row, "choice_texts"):  # read with the slot (exam_sql.slot_on_screen)
-        return slot_row.choice_texts
-    return exam_sql.choice_texts(choice_ids=list(slot_row.choice_order))
+    return slot_row.choice_texts
 
 
 @dataclass(frozen=True)

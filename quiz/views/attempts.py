@@ -262,7 +262,7 @@ def check_answer(request: HtmxHttpRequest, attempt_id: int, slot: int) -> HttpRe
         return _redirect(request, _result_url(attempt))
     if not request.htmx:
         return redirect(_question_url(attempt, slot))
-    slot_row = _slot_or_404(attempt, slot)
+    slot_row = selectors.owned_slot(user=request.user, attempt_id=attempt.pk, slot=slot)
     return TemplateResponse(
         request,
         "quiz/attempt_question.html#question-move",

@@ -20,12 +20,41 @@ from tests.views.helpers import question_url, slot
 pytestmark = pytest.mark.browser
 
 
-def test_next_previous_and_the_navigator_move_without_reloading_and_keep_every_answer(
-    new_context, live_server, learner_client, browser_bank
-):
+@pytest.fixture
+def exam_page(new_context, live_server, learner_client, browser_bank):
+    """A learner on question 1 of a new five-question, ten-minute exam."""
     page = log_in(new_context(), learner_client, live_server.url).new_page()
     start_exam(page, 5, minutes=10)
     expect_question(page, 1, 5)
+    return page
+
+
+def fail_saves(page, url: str, fail) -> None:
+    """The page still fetches this question, but each of its saves ends as `fail(route)`."""
+    page.route(
+        f"**{url}",
+        lambda route: fail(route) if route.request.method == "POST" else route.continue_(),
+    )
+
+
+def disconnect(route) -> None:
+    route.abort("internetdisconnected")
+
+
+def question_requests(page, url: str) -> list[str]:
+    """Collect the methods of the requests the page makes to this question's address."""
+    seen: list[str] = []
+    page.on(
+        "request",
+        lambda request: seen.append(request.method) if request.url.endswith(url) else None,
+    )
+    return seen
+
+
+def test_next_previous_and_the_navigator_move_without_reloading_and_keep_every_answer(
+    exam_page, live_server
+):
+    page = exam_page
     attempt = Attempt.objects.get()
     page.evaluate("window.sameDocument = true")
 
@@ -69,30 +98,15 @@ def test_next_previous_and_the_navigator_move_without_reloading_and_keep_every_a
     expect(page.locator("#nav-1")).to_have_attribute("aria-current", "page")
 
 
-def question_requests(page, url: str) -> list[str]:
-    """Collect the methods of the requests the page makes to this question's address."""
-    seen: list[str] = []
-    page.on("request", lambda request: seen.append(request.method) if request.url.endswith(url) else None)
-    return seen
-
-
 def test_a_failed_save_is_retried_until_stored_and_holds_the_learner_on_its_question(
-    new_context, live_server, learner_client, browser_bank
+    exam_page,
 ):
-    page = log_in(new_context(), learner_client, live_server.url).new_page()
-    start_exam(page, 5, minutes=10)
-    expect_question(page, 1, 5)
+    page = exam_page
     attempt = Attempt.objects.get()
     moves_to_2 = question_requests(page, question_url(attempt, 2))
 
     # The connection drops for saves only: moving would still work, and would lose the answer.
-    def drop_saves(route):
-        if route.request.method == "POST":
-            route.abort("internetdisconnected")
-        else:
-            route.continue_()
-
-    page.route(f"**{question_url(attempt, 1)}", drop_saves)
+    fail_saves(page, question_url(attempt, 1), disconnect)
     chosen = answer_with_mouse(page)
     status = page.locator("#answer-status")
     expect(status).to_have_text(re.compile("^Not saved yet: the connection failed"))
@@ -109,15 +123,13 @@ def test_a_failed_save_is_retried_until_stored_and_holds_the_learner_on_its_ques
 
 
 def test_a_save_still_failing_when_the_learner_goes_back_is_stored_once_the_line_is_back(
-    new_context, live_server, learner_client, browser_bank
+    exam_page,
 ):
-    page = log_in(new_context(), learner_client, live_server.url).new_page()
-    start_exam(page, 5, minutes=10)
-    expect_question(page, 1, 5)
+    page = exam_page
     attempt = Attempt.objects.get()
     page.keyboard.press("n")
     expect_question(page, 2, 5)
-    page.route(f"**{question_url(attempt, 2)}", lambda route: route.abort("internetdisconnected") if route.request.method == "POST" else route.continue_())
+    fail_saves(page, question_url(attempt, 2), disconnect)
     chosen = answer_with_mouse(page)
     expect(page.locator("#answer-status")).to_have_text(re.compile("^Not saved yet"))
 
@@ -132,11 +144,9 @@ def test_a_save_still_failing_when_the_learner_goes_back_is_stored_once_the_line
 
 
 def test_a_refused_save_says_to_reload_and_choices_wait_while_a_question_loads(
-    new_context, live_server, learner_client, browser_bank
+    exam_page,
 ):
-    page = log_in(new_context(), learner_client, live_server.url).new_page()
-    start_exam(page, 5, minutes=10)
-    expect_question(page, 1, 5)
+    page = exam_page
     attempt = Attempt.objects.get()
     first = answer_with_mouse(page)
     expect(page.locator("#answer-status .saved")).to_have_text("Saved.")
@@ -154,14 +164,18 @@ def test_a_refused_save_says_to_reload_and_choices_wait_while_a_question_loads(
     page.keyboard.press("n")
     expect_question(page, 2, 5)
     assert page.evaluate("window.inertDuringMove") is True
-    assert page.evaluate("""window.leftCard.querySelector('input[data-key="3"]').checked""") is False
+    assert (
+        page.evaluate("""window.leftCard.querySelector('input[data-key="3"]').checked""") is False
+    )
     assert sorted(slot(attempt, 1).selected_choice_ids) == sorted(int(value) for value in first)
     assert checked_values(page) == [] and slot(attempt, 2).selected_choice_ids == []
 
     # A save the server refuses (an out-of-date page): no retry can help, so it says so.
-    page.route(f"**{question_url(attempt, 2)}", lambda route: route.fulfill(status=403, body="CSRF") if route.request.method == "POST" else route.continue_())
+    fail_saves(page, question_url(attempt, 2), lambda route: route.fulfill(status=403, body="CSRF"))
     answer_with_mouse(page)
-    expect(page.locator("#answer-status")).to_have_text(re.compile("^Not saved: this page is out of date. Reload it"))
+    expect(page.locator("#answer-status")).to_have_text(
+        re.compile("^Not saved: this page is out of date. Reload it")
+    )
     moves_to_3 = question_requests(page, question_url(attempt, 3))
     page.keyboard.press("n")
     page.wait_for_timeout(500)

@@ -76,6 +76,16 @@
     status.classList.add("unsaved");
   }
 
+  // Why this question's answer is not stored yet: retrying, or refused (reload).
+  function showUnsaved() {
+    showStatusProblem(screenLabel(refused ? "refusedLabel" : "unsavedLabel"));
+  }
+
+  function markRefused() {
+    refused = true;
+    showUnsaved();
+  }
+
   function csrfToken() {
     try {
       return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
@@ -170,7 +180,7 @@
       card.focus({ preventScroll: true });
     }
     verdictAwaited = false;
-    if (isUnsaved()) showStatusProblem(screenLabel(refused ? "refusedLabel" : "unsavedLabel"));
+    if (isUnsaved()) showUnsaved();
   }
 
   document.addEventListener("DOMContentLoaded", function () {
@@ -233,8 +243,7 @@
         } else if (response.status >= 500) {
           scheduleRetry();
         } else {
-          refused = true;
-          showStatusProblem(screenLabel("refusedLabel"));
+          markRefused();
         }
       }, function () {
         if (failedSaves.get(url) === body) scheduleRetry();
@@ -261,15 +270,15 @@
         if (!failedSaves.size) retryDelay = 1000;
       } else if (status === 0 || status >= 500) {
         failedSaves.set(url, new URLSearchParams(event.detail.requestConfig.formData));
-        showStatusProblem(screenLabel("unsavedLabel"));
+        showUnsaved();
         scheduleRetry();
       } else {
-        refused = true;
-        showStatusProblem(screenLabel("refusedLabel"));
+        markRefused();
       }
     } else if (isMove(elt) && !event.detail.successful) {
       setCardInert(false);
-      showStatusProblem(screenLabel(isUnsaved() ? "unsavedLabel" : "moveFailedLabel"));
+      if (isUnsaved()) showUnsaved();
+      else showStatusProblem(screenLabel("moveFailedLabel"));
     }
   });
 
@@ -299,7 +308,7 @@
     if (!isMove(event.detail.elt) || !isUnsaved()) return;
     event.preventDefault();  // this question's answer first; the learner can move once it is saved
     setCardInert(false);
-    showStatusProblem(screenLabel(refused ? "refusedLabel" : "unsavedLabel"));
+    showUnsaved();
   });
 
   // Back and Forward inside the exam refetch the page; a failed save is retried by URL
