@@ -11,8 +11,10 @@ directions, so types come out exactly as the ORM gives them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Model
@@ -79,30 +81,37 @@ WHERE id = %s AND time_spent_seconds < %s AND is_correct IS NULL AND {_ATTEMPT_S
 """
 
 
+@dataclass(frozen=True, slots=True)
+class _RowPlan:
+    """How to turn a few selected columns into a model instance, worked out once."""
+
+    attnames: list[str]  # in the model's field order, as from_db takes them
+    positions: list[int]  # where each of those sits among the selected columns
+    converters: list[tuple[int, object, list]]  # (position, column expression, converters)
+
+
 @cache
-def _converters(model: type[Model], columns: tuple[str, ...], vendor: str):
-    """The ORM's own converters (backend's, then field's) for these columns."""
+def _row_plan(model: type[Model], columns: tuple[str, ...], vendor: str) -> _RowPlan:
+    """The ORM's own converters (backend's, then field's) for these columns, and their order."""
     del vendor  # part of the cache key: SQLite and PostgreSQL convert differently
-    result = []
-    for column in columns:
+    converters = []
+    for position, column in enumerate(columns):
         expression = model._meta.get_field(column).get_col(model._meta.db_table)
-        converters = connection.ops.get_db_converters(expression)
-        result.append((expression, converters + expression.get_db_converters(connection)))
-    return result
+        found = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
+        if found:
+            converters.append((position, expression, found))
+    attnames = [f.attname for f in model._meta.concrete_fields if f.attname in columns]
+    return _RowPlan(attnames, [columns.index(name) for name in attnames], converters)
 
 
 def _instance(model: type[Model], columns: tuple[str, ...], values) -> Model:
     """A model instance holding these columns (the rest deferred), as the ORM builds one."""
-    by_name = {}
-    for column, value, (expression, converters) in zip(
-        columns, values, _converters(model, columns, connection.vendor), strict=True
-    ):
+    plan = _row_plan(model, columns, connection.vendor)
+    values = list(values)
+    for position, expression, converters in plan.converters:
         for converter in converters:
-            value = converter(value, expression, connection)
-        by_name[column] = value
-    # from_db takes the values in the model's field order, whatever order they came in.
-    names = [f.attname for f in model._meta.concrete_fields if f.attname in by_name]
-    return model.from_db(connection.alias, names, [by_name[name] for name in names])
+            values[position] = converter(values[position], expression, connection)
+    return model.from_db(connection.alias, plan.attnames, [values[i] for i in plan.positions])
 
 
 def _one_row(sql: str, params: list):
@@ -143,6 +152,13 @@ SCREEN_TOPIC_COLUMNS = ("id", "key", "name")
 
 SCREEN_CHOICE_COLUMNS = ("id", "text")
 
+
+class ChoiceText(NamedTuple):
+    """A choice as an unfinished question shows it: its id and text, nothing of the key."""
+
+    pk: int
+    text: str
+
 # One slot of one user's attempt with what its screen shows of the attempt, the question
 # and its topic (not the topic's notes, the attempt's score or selection), one row per
 # choice of the question with the choice's text (never its key or rationale).
@@ -177,10 +193,9 @@ def slot_on_screen(*, user_id: int, attempt_id: int, slot: int) -> AttemptQuesti
         (Topic, SCREEN_TOPIC_COLUMNS),
     )
     slot_row.attempt, slot_row.question, question.topic = attempt, question, topic
-    width = len(SCREEN_CHOICE_COLUMNS)
-    slot_row.choice_texts = [
-        _instance(Choice, SCREEN_CHOICE_COLUMNS, row[-width:]) for row in rows if row[-width] is not None
-    ]
+    # Plain (pk, text) pairs: an id and a text column need no conversion, and a model
+    # instance per choice cost more than the rest of the read.
+    slot_row.choice_texts = [ChoiceText(row[-2], row[-1]) for row in rows if row[-2] is not None]
     return slot_row
 
 

@@ -1,10 +1,15 @@
-"""Formatting filters; the markdown filter is the only place HTML is marked safe."""
+"""Formatting filters and the question card's choice list.
+
+HTML is marked safe in two places only: the markdown filter (sanitized by nh3) and
+choice_list (every text in it escaped).
+"""
 
 from functools import lru_cache
 
 import nh3
 from django import template
-from django.utils.safestring import mark_safe
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from markdown_it import MarkdownIt
 
@@ -85,3 +90,36 @@ def percent(fraction: float | None) -> str:
     if fraction is None:
         return ""
     return f"{round(100 * fraction)}%"
+
+
+@register.simple_tag
+def choice_list(question, feedback=None) -> SafeString:
+    """The card's choices as radio buttons or checkboxes, with the verdict and rationale
+    of each once a practice question is checked (feedback).
+
+    Built in one pass: as a template loop, its ~40 variable lookups, escapes and ifs were
+    a quarter of the time to render the card on every move between questions.
+    """
+    graded_by_id = feedback["choices"] if feedback else {}
+    correct_label, wrong_label = escape(_("Correct answer.")), escape(_("Not this one."))
+    items = []
+    for choice in question.choices:
+        css = "choice"
+        rationale = ""
+        if feedback:
+            graded = graded_by_id[choice.choice_id]
+            if graded.is_correct:
+                css += " is-correct"
+            elif choice.is_selected:
+                css += " is-wrong"
+            verdict = correct_label if graded.is_correct else wrong_label
+            rationale = f'<p class="rationale"><strong>{verdict}</strong> {escape(graded.rationale)}</p>'
+        checked = " checked" if choice.is_selected else ""
+        items.append(
+            f'<li class="{css}"><label>'
+            f'<input type="{question.input_type}" name="choice" value="{int(choice.choice_id)}"'
+            f' data-key="{int(choice.key)}"{checked}>'
+            f'<span class="letter" aria-hidden="true">{choice.letter}</span>'
+            f'<span class="choice-text">{escape(choice.text)}</span></label>{rationale}</li>'
+        )
+    return mark_safe("\n".join(items))  # every text above is escaped; the rest are our constants

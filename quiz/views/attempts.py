@@ -78,6 +78,8 @@ def _question_context(attempt: Attempt, slot_row, now, *, with_navigator: bool =
     choices = selectors.slot_choices(slot_row=slot_row, with_feedback=with_feedback)
     context = {
         "attempt": attempt,
+        # Said twice (page title and heading) and rendered once.
+        "heading": _("Question %(slot)s of %(total)s") % {"slot": slot_row.slot, "total": attempt.question_count},
         "question": selectors.presented_question(slot_row=slot_row, choices=choices),
         "clock": selectors.attempt_clock(attempt=attempt, now=now),
         "links": selectors.slot_links(attempt=attempt, slot=slot_row.slot),

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from quiz.templatetags.quiz_tags import markdown
+from tests.conftest import HTMX
 from tests.factories import QuestionFactory, TopicFactory, blueprint
 from tests.views.helpers import question_url, start_custom
 
@@ -52,12 +53,19 @@ def test_a_question_with_script_in_its_stem_renders_inert_on_the_exam_screen(cli
     from quiz.models import Choice, Question
 
     Question.objects.update(stem='Pick one <script>alert("x")</script> <img src=x onerror=alert(1)>')
-    Choice.objects.update(text='<script>alert("c")</script>')
-    attempt = start_custom(client_logged_in, count=5)
+    Choice.objects.update(text='<script>alert("c")</script>', rationale='<img src=x onerror="alert(2)">')
+    attempt = start_custom(client_logged_in, count=5, mode="practice")
     html = client_logged_in.get(question_url(attempt, 1)).content.decode()
     body = html.split("</head>")[1]
     assert "<script" not in body
     assert "<img" not in body
+    assert '&lt;script&gt;alert(&quot;c&quot;)&lt;/script&gt;' in body  # the choice text, shown as text
+    # The card alone (moving on) and the checked card with its rationales, too.
+    moved = client_logged_in.get(question_url(attempt, 2), headers=HTMX).content.decode()
+    checked = client_logged_in.post(reverse("quiz:check-answer", args=[attempt.pk, 2]), headers=HTMX)
+    for fragment in (moved, checked.content.decode()):
+        assert "<script" not in fragment and "<img" not in fragment
+    assert "&lt;img src=x onerror=&quot;alert(2)&quot;&gt;" in checked.content.decode()
 
 
 def test_pages_send_a_content_security_policy_without_inline_script(client):
