@@ -187,18 +187,26 @@ def confusion_rows(*, user=None, user_ids=None, limit: int = 8) -> list[dict]:
         }
         for choice in choices
     ]
-    called_for = dict(
+    called_for: dict[int, list[str]] = {}
+    for question_id, name in (
         Choice.objects.filter(
             question_id__in={row["choice__question_id"] for row in per_question},
             is_correct=True,
             concept__isnull=False,
         )
-        .order_by("question_id", "-label")
+        .order_by("question_id", "label")
         .values_list("question_id", "concept__name")
-    )
+    ):
+        called_for.setdefault(question_id, []).append(name)
     totals: dict[tuple[str, str, str | None], dict] = {}
     for row in per_question:
-        key = (row["choice__concept__key"], row["choice__concept__name"], called_for.get(row["choice__question_id"]))
+        wanted = called_for.get(row["choice__question_id"], [])
+        others = [name for name in wanted if name != row["choice__concept__name"]]
+        if wanted and not others:
+            # The right concept with a wrong detail (a distractor sharing the answer's
+            # concept): a slip, not a confusion between two concepts.
+            continue
+        key = (row["choice__concept__key"], row["choice__concept__name"], others[0] if others else None)
         entry = totals.setdefault(
             key,
             {"choice__concept__key": key[0], "choice__concept__name": key[1], "called_for_name": key[2], "times": 0, "questions": 0},

@@ -1,6 +1,7 @@
 """Writes and orchestration: load rows, call the engine, save results."""
 
 from quiz.services.attempts import (
+    AnswerIncomplete,
     AnswerOutcome,
     AttemptClosed,
     ExamRequest,
@@ -18,6 +19,7 @@ from quiz.services.attempts import (
 )
 
 __all__ = [
+    "AnswerIncomplete",
     "AnswerOutcome",
     "AttemptClosed",
     "ExamRequest",

@@ -41,6 +41,10 @@ class AttemptClosed(Exception):
     """The attempt no longer accepts answers (finished, or its time is up)."""
 
 
+class AnswerIncomplete(Exception):
+    """A practice question was sent for checking before its answer was complete."""
+
+
 class AnswerOutcome(Enum):
     SAVED = "saved"
     STALE = "stale"  # an older or repeated request: the newer answer stays
@@ -390,6 +394,9 @@ def answer_check(*, attempt: Attempt, slot: AttemptQuestion, now: datetime) -> b
         locked = AttemptQuestion.objects.select_for_update().get(pk=slot.pk)
         if locked.is_correct is not None:
             return locked.is_correct
+        if not locked.is_answered:
+            # A stray click must not spend the question: nothing is graded or revealed.
+            raise AnswerIncomplete(_("Choose your answer before checking it."))
         correct_ids = set(
             Choice.objects.filter(question_id=locked.question_id, is_correct=True).values_list(
                 "pk", flat=True

@@ -258,22 +258,26 @@ def check_answer(request: HtmxHttpRequest, attempt_id: int, slot: int) -> HttpRe
         return _redirect(request, _result_url(attempt))
     slot_row = _slot_or_404(attempt, slot)
     now = timezone.now()
+    outcome = ""
     try:
         services.answer_check(attempt=attempt, slot=slot_row, now=now)
     except services.AttemptClosed:
         return _redirect(request, _result_url(attempt))
+    except services.AnswerIncomplete as incomplete:
+        if not request.htmx:
+            messages.warning(request, str(incomplete))
+        outcome = "incomplete"
     if not request.htmx:
         return redirect(_question_url(attempt, slot))
     slot_row = selectors.owned_slot(user=request.user, attempt_id=attempt.pk, slot=slot)
-    return TemplateResponse(
-        request,
-        "quiz/attempt_question.html#question-move",
-        _question_context(attempt, slot_row, now, with_navigator=False),
-    )
+    context = _question_context(attempt, slot_row, now, with_navigator=False)
+    context["outcome"] = outcome
+    return TemplateResponse(request, "quiz/attempt_question.html#question-move", context)
 
 
 @require_GET
 @vary_on_headers("HX-Request")
+@never_cache  # Back after the end must ask the server, which then shows the result
 def attempt_review(request: HtmxHttpRequest, attempt_id: int) -> HttpResponse:
     """The review screen before the end: unanswered and flagged questions, then confirm."""
     attempt = _own_attempt(request, attempt_id)

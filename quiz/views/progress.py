@@ -4,14 +4,14 @@ import csv
 
 from django.contrib import messages
 from django.http import HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from quiz import progress, services
 from quiz.middleware import remember_deadline
-from quiz.models import AttemptQuestion, Choice
+from quiz.models import AttemptQuestion, Choice, Concept
 from quiz.views.types import HtmxHttpRequest
 
 DRILL_SIZES = (10, 20, 30)
@@ -25,8 +25,9 @@ def progress_page(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_GET
 def confusion_detail(request: HtmxHttpRequest, concept_key: str) -> HttpResponse:
-    slots = progress.confusion_questions(user=request.user, concept_key=concept_key)
-    return TemplateResponse(request, "quiz/confusion_detail.html", {"slots": slots, "concept_key": concept_key})
+    concept = get_object_or_404(Concept, key=concept_key)
+    slots = progress.confusion_questions(user=request.user, concept_key=concept.key)
+    return TemplateResponse(request, "quiz/confusion_detail.html", {"slots": slots, "concept": concept})
 
 
 @require_POST

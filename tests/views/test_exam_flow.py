@@ -287,6 +287,38 @@ def test_practice_shows_verdict_rationales_and_explanation_after_each_check(clie
     assert second.question.explanation not in client_logged_in.get(question_url(attempt, 2)).content.decode()
 
 
+def test_checking_a_practice_question_without_a_complete_answer_reveals_nothing(client_logged_in, exam_bank):
+    attempt = start_custom(client_logged_in, count=5, mode="practice")
+    check_url = reverse("quiz:check-answer", args=[attempt.pk, 1])
+    first = slot(attempt, 1)
+    response = client_logged_in.post(check_url, headers=HTMX)
+    html = response.content.decode()
+    assert "Choose your answer before checking it." in html
+    assert first.question.explanation not in html and "Incorrect" not in html
+    assert slot(attempt, 1).is_correct is None  # not graded, still open
+    if first.question.kind == "multiple":  # one of two is not complete either
+        client_logged_in.post(question_url(attempt, 1), {"choice": correct_choice_ids(first.question)[:1], "seq": 1}, headers=HTMX)
+        assert "Choose your answer" in client_logged_in.post(check_url, headers=HTMX).content.decode()
+    # Without JavaScript: the same refusal, as a message on the question page.
+    plain = client_logged_in.post(check_url, follow=True)
+    assert "Choose your answer before checking it." in plain.content.decode()
+    # Once answered, the check grades it.
+    client_logged_in.post(question_url(attempt, 1), {"choice": correct_choice_ids(first.question), "seq": 2}, headers=HTMX)
+    assert "Correct" in client_logged_in.post(check_url, headers=HTMX).content.decode()
+    assert slot(attempt, 1).is_correct is True
+
+
+def test_review_screen_is_not_stored_and_its_navigator_links_are_plain(client_logged_in, exam_bank):
+    attempt = start_custom(client_logged_in, count=5)
+    response = client_logged_in.get(reverse("quiz:attempt-review", args=[attempt.pk]))
+    assert "no-store" in response["Cache-Control"]
+    html = response.content.decode()
+    navigator = html[html.index('id="navigator"'):]
+    navigator = navigator[: navigator.index("</nav>")]
+    assert "hx-boost" not in navigator and 'hx-target="#question-card"' not in navigator
+    assert question_url(attempt, 3) in navigator
+
+
 def test_answers_after_the_deadline_and_grace_are_refused_and_the_attempt_ends(client_logged_in, exam_bank):
     start = timezone.now()
     with time_machine.travel(start, tick=False):

@@ -10,7 +10,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from quiz.models import AttemptQuestion, Concept, Question, ReviewCard
+from quiz.models import AttemptQuestion, Choice, Concept, Question, ReviewCard
 from quiz.sample_history import build_history
 from tests.conftest import HTMX
 from tests.factories import correct_choice_ids, wrong_choice_ids
@@ -65,6 +65,24 @@ def test_confusions_count_the_distractor_concepts_chosen(client_logged_in, exam_
     assert "chose <em>rollback when the deployment fails</em> where the case called for <em>rollback on a CloudWatch alarm</em>" in html
     detail = client_logged_in.get(reverse("quiz:confusion-detail", args=[wrong.key]))
     assert len(detail.context_data["slots"]) == 6
+
+
+def test_a_distractor_sharing_the_answers_concept_is_not_a_confusion(client_logged_in, exam_bank):
+    # Every distractor stands for the concept of the right answer: right idea, wrong detail.
+    Choice.objects.filter(is_correct=False).update(concept=Concept.objects.get(key="right-idea"))
+    attempt = start_custom(client_logged_in, count=6, domains=["iac"])
+    finish_exam(client_logged_in, attempt, lambda q: False)
+    report = client_logged_in.get(reverse("quiz:progress")).context_data["report"]
+    assert report.confusions == []
+    html = client_logged_in.get(reverse("quiz:progress")).content.decode()
+    assert "where the case called for" not in html
+
+
+def test_a_confusion_page_names_its_concept_and_an_unknown_one_is_404(client_logged_in, exam_bank):
+    wrong = Concept.objects.get(key="wrong-idea")
+    page = client_logged_in.get(reverse("quiz:confusion-detail", args=[wrong.key]))
+    assert wrong.name in page.content.decode()
+    assert client_logged_in.get(reverse("quiz:confusion-detail", args=["no-such-concept"])).status_code == 404
 
 
 def test_wrong_answers_enter_the_review_queue_and_come_back_on_schedule(client_logged_in, exam_bank):

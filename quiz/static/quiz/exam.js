@@ -334,7 +334,8 @@
     const key = event.key.toLowerCase();
     if (/^[1-6]$/.test(key)) {
       const input = form.querySelector('input[data-key="' + key + '"]');
-      if (input && !input.disabled) {
+      // :disabled also covers the checked practice card's disabled fieldset.
+      if (input && !input.matches(":disabled")) {
         input.checked = input.type === "checkbox" ? !input.checked : true;
         input.focus();
         input.dispatchEvent(new Event("change", { bubbles: true }));
