@@ -47,7 +47,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        public(auth_views.PasswordResetConfirmView.as_view(template_name=FORM_PAGE)),
+        public(accounts.PasswordResetConfirmView.as_view(template_name=FORM_PAGE)),
         name="password_reset_confirm",
     ),
     path(

@@ -1,7 +1,9 @@
-"""Account pages beyond Django's auth views: sign-up and the display name."""
+"""Account pages beyond Django's auth views: sign-up, the display name, and a password reset that lifts a lockout."""
 
+from axes import utils as axes_utils
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -41,3 +43,13 @@ def account_settings(request: HtmxHttpRequest) -> HttpResponse:
         messages.success(request, _("Saved."))
         return redirect("account-settings")
     return TemplateResponse(request, "registration/account_settings.html", {"form": form})
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Set a new password from the emailed link. It also lifts a login lockout of that
+    user: the lockout page offers this reset as the way back in."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        axes_utils.reset(username=form.user.get_username())
+        return response

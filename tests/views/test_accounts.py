@@ -57,6 +57,20 @@ def test_repeated_failed_logins_lock_the_account_with_a_clear_message(client):
     assert "_auth_user_id" not in client.session
 
 
+def test_resetting_the_password_lifts_a_lockout(client, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    UserFactory(username="locked", email="locked@example.org")
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "locked", "password": "wrong"})
+    assert client.post(reverse("login"), {"username": "locked", "password": "correct-horse-battery"}).status_code == 429
+    client.post(reverse("password_reset"), {"email": "locked@example.org"})
+    link = re.search(r"https?://[^/]+(/accounts/password/reset/\S+/)", mail.outbox[0].body).group(1)
+    form_page = client.get(link, follow=True)
+    client.post(form_page.redirect_chain[-1][0], {"new_password1": "fresh-otter-77", "new_password2": "fresh-otter-77"})
+    response = client.post(reverse("login"), {"username": "locked", "password": "fresh-otter-77"})
+    assert response.status_code == 302 and "_auth_user_id" in client.session
+
+
 def test_a_correct_login_works_before_the_limit(client):
     UserFactory(username="careful")
     client.post(reverse("login"), {"username": "careful", "password": "wrong"})
