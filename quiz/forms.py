@@ -3,13 +3,14 @@
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from quiz.models import Attempt, Domain, Topic
+from quiz.models import Attempt, Domain, Question, Topic
 
 MAX_CUSTOM_QUESTIONS = 75
-MIN_CUSTOM_QUESTIONS = 5
+MIN_CUSTOM_QUESTIONS = 1
 
 
 class SignUpForm(UserCreationForm):
@@ -176,6 +177,22 @@ class AssignmentForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("kind") == "custom" and not data.get("question_count"):
-            self.add_error("question_count", _("A custom set needs a number of questions."))
+        if data.get("due_at") and data["due_at"] <= timezone.now():
+            self.add_error("due_at", gettext("This date has passed; choose a later one."))
+        if data.get("kind") == "custom":
+            count = data.get("question_count")
+            if not count:
+                self.add_error("question_count", _("A custom set needs a number of questions."))
+            else:
+                # Refused now, or no member could ever start it.
+                domains = data.get("domains") or []
+                available = Question.objects.active().filter(
+                    **({"domain__in": domains} if domains else {})
+                ).count()
+                if count > available:
+                    self.add_error(
+                        "question_count",
+                        gettext("The chosen domains hold %(available)d questions; ask for %(available)d or fewer.")
+                        % {"available": available},
+                    )
         return data

@@ -145,11 +145,13 @@ def attempt_start(*, user, request: ExamRequest, now: datetime, seed: int | None
         # A topic choice narrows the pool; share the count among the domains it covers.
         covered = {question.domain for question in pool}
         weights = {key: weight for key, weight in weights.items() if key in covered} or weights
+    if not pool:
+        raise SelectionShortfall(_("No question matches this choice; choose other domains or topics."))
     if len(pool) < request.question_count:
         raise SelectionShortfall(
             ngettext(
-                "Only %(available)d question matches this choice; ask for fewer or widen it.",
-                "Only %(available)d questions match this choice; ask for fewer or widen it.",
+                "Only %(available)d question matches this choice; ask for %(available)d or widen it.",
+                "Only %(available)d questions match this choice; ask for %(available)d or fewer, or widen it.",
                 len(pool),
             )
             % {"available": len(pool)}

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from quiz import selectors, services
 from quiz.forms import CustomExamForm
 from quiz.middleware import remember_deadline
-from quiz.models import Attempt
+from quiz.models import Attempt, Question
 from quiz.services.attempts import full_exam_request
 from quiz.views.types import HtmxHttpRequest
 
@@ -39,10 +39,12 @@ def start_full_exam(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def exam_new(request: HtmxHttpRequest) -> HttpResponse:
-    """Custom exam or practice session: chosen domains and/or topics, 5-75 questions."""
+    """Custom exam or practice session: chosen domains and/or topics, 1-75 questions."""
     initial = {}
     if topic_key := request.GET.get("topic"):
-        initial = {"topics": [topic_key], "mode": Attempt.Mode.PRACTICE, "question_count": 10}
+        # "Practise this topic": as many as the topic holds, up to 10.
+        in_topic = Question.objects.active().filter(topic__key=topic_key).count()
+        initial = {"topics": [topic_key], "mode": Attempt.Mode.PRACTICE, "question_count": min(10, in_topic) or 10}
     if request.GET.get("mode") == Attempt.Mode.PRACTICE:
         initial.setdefault("mode", Attempt.Mode.PRACTICE)
     form = CustomExamForm(request.POST or None, initial=initial)

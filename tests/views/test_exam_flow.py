@@ -9,7 +9,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from quiz.models import Attempt, AttemptQuestion, ChosenChoice
+from quiz.models import Attempt, AttemptQuestion, ChosenChoice, Question
 from tests.conftest import HTMX
 from tests.factories import correct_choice_ids, wrong_choice_ids
 from tests.views.helpers import question_url, shown_choice_ids, slot, start_custom
@@ -62,6 +62,19 @@ def test_custom_exam_asking_for_more_than_the_bank_has_is_refused_with_the_reaso
     )
     assert response.status_code == 200
     assert "Only 20 questions match this choice" in response.content.decode()
+
+
+def test_practising_a_small_topic_offers_what_it_holds(client_logged_in, exam_bank):
+    topic = Question.objects.first().topic
+    Question.objects.filter(topic=topic).exclude(pk__in=Question.objects.filter(topic=topic).values("pk")[:3]).update(topic=Question.objects.exclude(topic=topic).first().topic)
+    form = client_logged_in.get(reverse("quiz:exam-new") + f"?topic={topic.key}").context_data["form"]
+    assert form.initial["question_count"] == 3
+    response = client_logged_in.post(reverse("quiz:exam-new"), {"mode": "practice", "topics": [topic.key], "question_count": 3})
+    assert response.status_code == 302
+    attempt = Attempt.objects.get(user__username="learner")
+    assert attempt.question_count == 3 and attempt.is_practice
+    too_many = client_logged_in.post(reverse("quiz:exam-new"), {"mode": "practice", "topics": [topic.key], "question_count": 4})
+    assert "Only 3 questions match this choice; ask for 3 or fewer, or widen it." in too_many.content.decode()
 
 
 def test_choice_order_is_shuffled_once_and_kept_on_reload(client_logged_in, exam_bank):
@@ -272,7 +285,7 @@ def test_practice_shows_verdict_rationales_and_explanation_after_each_check(clie
     first = slot(attempt, 1)
     before = client_logged_in.get(question_url(attempt, 1)).content.decode()
     assert first.question.explanation not in before and "Check answer" in before
-    wrong = wrong_choice_ids(first.question)
+    wrong = wrong_choice_ids(first.question, 2 if first.question.kind == "multiple" else 1)
     client_logged_in.post(question_url(attempt, 1), {"choice": wrong, "seq": 1}, headers=HTMX)
     response = client_logged_in.post(reverse("quiz:check-answer", args=[attempt.pk, 1]), headers=HTMX)
     html = response.content.decode()

@@ -260,3 +260,20 @@ def test_group_dashboard_runs_a_fixed_number_of_queries(exam_bank, django_assert
     with django_assert_max_num_queries(len(small)):
         response = client.get(reverse("quiz:group-dashboard", args=[group.pk]))
     assert len(response.context_data["dashboard"].members) == 51
+
+
+def test_an_assignment_no_member_could_start_is_refused_when_set(group_world):
+    owner = group_world["clients"]["owner"]
+    url = reverse("quiz:assignment-new", args=[group_world["group"].pk])
+    later = (timezone.now() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    too_many = owner.post(url, {"title": "Big", "kind": "custom", "question_count": 30, "domains": ["incident"], "due_at": later})
+    assert too_many.status_code == 200
+    assert "The chosen domains hold 20 questions; ask for 20 or fewer." in too_many.content.decode()
+    past = owner.post(url, {"title": "Late", "kind": "full", "due_at": "2020-01-01T10:00"})
+    assert "This date has passed; choose a later one." in past.content.decode()
+    assert not Assignment.objects.filter(title__in=["Big", "Late"]).exists()
+    fits = owner.post(url, {"title": "Fits", "kind": "custom", "question_count": 20, "domains": ["incident"], "due_at": later})
+    assert fits.status_code == 302
+    member = group_world["clients"]["member"]
+    started = member.post(reverse("quiz:start-assignment", args=[group_world["group"].pk, Assignment.objects.get(title="Fits").pk]))
+    assert started.status_code == 302 and "/questions/1/" in started["Location"]

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from quiz.templatetags.quiz_tags import markdown
 from tests.conftest import HTMX
-from tests.factories import QuestionFactory, TopicFactory, blueprint
+from tests.factories import QuestionFactory, TopicFactory, blueprint, correct_choice_ids
 from tests.views.helpers import question_url, start_custom
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +50,7 @@ def test_markdown_renders_hostile_input_inert(hostile):
 
 
 def test_a_question_with_script_in_its_stem_renders_inert_on_the_exam_screen(client_logged_in, exam_bank):
-    from quiz.models import Choice, Question
+    from quiz.models import AttemptQuestion, Choice, Question
 
     Question.objects.update(stem='Pick one <script>alert("x")</script> <img src=x onerror=alert(1)>')
     Choice.objects.update(text='<script>alert("c")</script>', rationale='<img src=x onerror="alert(2)">')
@@ -62,6 +62,8 @@ def test_a_question_with_script_in_its_stem_renders_inert_on_the_exam_screen(cli
     assert '&lt;script&gt;alert(&quot;c&quot;)&lt;/script&gt;' in body  # the choice text, shown as text
     # The card alone (moving on) and the checked card with its rationales, too.
     moved = client_logged_in.get(question_url(attempt, 2), headers=HTMX).content.decode()
+    second = AttemptQuestion.objects.get(attempt=attempt, slot=2).question
+    client_logged_in.post(question_url(attempt, 2), {"choice": correct_choice_ids(second), "seq": 1}, headers=HTMX)
     checked = client_logged_in.post(reverse("quiz:check-answer", args=[attempt.pk, 2]), headers=HTMX)
     for fragment in (moved, checked.content.decode()):
         assert "<script" not in fragment and "<img" not in fragment
