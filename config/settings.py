@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "quiz.middleware.HtmxLoginRedirectMiddleware",
     "quiz.middleware.OverdueAttemptMiddleware",
     "quiz.middleware.ContentSecurityPolicyMiddleware",
+    "quiz.middleware.MethodNotAllowedPageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes documents: it turns a lockout into the lockout page.

@@ -1,8 +1,10 @@
-"""Small middleware: htmx-aware login redirects, CSP header, finalizing overdue attempts."""
+"""Small middleware: htmx-aware login redirects, CSP header, finalizing overdue attempts,
+and a page for a visit to a form-only address."""
 
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -89,3 +91,19 @@ class OverdueAttemptMiddleware:
                 else:
                     request.session[DEADLINE_HINT_KEY] = next_deadline.timestamp()
         return self.get_response(request)
+
+
+class MethodNotAllowedPageMiddleware:
+    """Answer a browser visit to a form-only address (log out, end exam, leave a group)
+    with a page that says what to do, instead of Django's empty 405."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code == 405 and request.method == "GET" and not response.content:
+            page = render(request, "405.html", status=405)
+            page["Allow"] = response["Allow"]
+            return page
+        return response

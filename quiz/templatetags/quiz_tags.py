@@ -5,6 +5,7 @@ choice_list (every text in it escaped).
 """
 
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 import nh3
 from django import template
@@ -71,6 +72,17 @@ def duration(seconds: int | None) -> str:
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+@register.filter
+def reference_label(url: str) -> str:
+    """Name a documentation link by its page: ".../ec2-auto-scaling-default-instance-warmup.html"
+    reads "ec2 auto scaling default instance warmup"."""
+    parts = [part for part in urlsplit(url).path.split("/") if part]
+    page = parts[-1].removesuffix(".html") if parts else ""
+    if page in {"", "index", "welcome", "Welcome"} and len(parts) > 1:
+        page = parts[-2]
+    return page.replace("-", " ").replace("_", " ") or urlsplit(url).netloc
 
 
 @register.filter

@@ -75,3 +75,33 @@ def test_pages_send_a_content_security_policy_without_inline_script(client):
     policy = response["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
     assert "<script>" not in response.content.decode()
+
+
+def test_error_pages_say_what_happened_and_lead_home(client_logged_in, other_client, exam_bank):
+    from django.test import RequestFactory
+    from django.views.defaults import server_error
+
+    theirs = start_custom(other_client, count=5)
+    missing = client_logged_in.get(question_url(theirs, 1))
+    assert missing.status_code == 404
+    assert "Page not found" in missing.content.decode() and reverse("quiz:home") in missing.content.decode()
+    visit = client_logged_in.get(reverse("logout"))
+    assert visit.status_code == 405 and visit["Allow"].startswith("POST")
+    assert "Use the button on the page" in visit.content.decode()
+    broken = server_error(RequestFactory().get("/"))
+    assert broken.status_code == 500 and "Your saved answers are safe" in broken.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url", "label"),
+    [
+        ("https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-default-instance-warmup.html", "ec2 auto scaling default instance warmup"),
+        ("https://docs.aws.amazon.com/config/latest/APIReference/API_PutRemediationConfigurations.html", "API PutRemediationConfigurations"),
+        ("https://docs.aws.amazon.com/codedeploy/latest/userguide/", "userguide"),
+        ("https://aws.amazon.com/", "aws.amazon.com"),
+    ],
+)
+def test_documentation_links_are_named_by_their_page(url, label):
+    from quiz.templatetags.quiz_tags import reference_label
+
+    assert reference_label(url) == label
