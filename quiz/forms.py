@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from quiz.models import Attempt, Domain, Question, Topic
+from quiz.models import Attempt, Domain, Profile, Question, Topic
 
 MAX_CUSTOM_QUESTIONS = 75
 MIN_CUSTOM_QUESTIONS = 1
@@ -144,6 +144,20 @@ class DisplayNameForm(forms.Form):
         required=False,
         help_text=_("What other members of your study groups see. Leave empty to show your username."),
     )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_display_name(self) -> str:
+        name = self.cleaned_data["display_name"].strip()
+        # Group tables and leaderboards must tell members apart.
+        if name and (
+            User.objects.exclude(pk=self.user.pk).filter(username__iexact=name).exists()
+            or Profile.objects.exclude(user=self.user).filter(display_name__iexact=name).exists()
+        ):
+            raise forms.ValidationError(gettext("Another member already goes by this name; choose another."))
+        return name
 
 
 class AssignmentForm(forms.Form):

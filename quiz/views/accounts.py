@@ -37,7 +37,9 @@ def signup(request: HtmxHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def account_settings(request: HtmxHttpRequest) -> HttpResponse:
     profile = Profile.objects.filter(user=request.user).first()
-    form = DisplayNameForm(request.POST or None, initial={"display_name": profile.display_name if profile else ""})
+    form = DisplayNameForm(
+        request.POST or None, user=request.user, initial={"display_name": profile.display_name if profile else ""}
+    )
     if request.method == "POST" and form.is_valid():
         group_services.display_name_set(user=request.user, display_name=form.cleaned_data["display_name"])
         messages.success(request, _("Saved."))

@@ -19,13 +19,16 @@ def sign_up(page, username: str) -> None:
 
 
 def test_a_second_browser_joins_a_group_from_the_invite_link(new_context, browser_bank):
-    owner = new_context().new_page()
+    owner = new_context(permissions=["clipboard-read", "clipboard-write"]).new_page()
     sign_up(owner, "owner")
     owner.get_by_role("link", name="Groups").click()
     owner.fill("#id_name", "Thursday study circle")
     owner.get_by_role("button", name="Create group").click()
     expect(owner.get_by_role("heading", name="Thursday study circle")).to_be_visible()
     invite_link = owner.locator("#invite-link").input_value()
+    owner.get_by_role("button", name="Copy link").click()
+    expect(owner.get_by_role("button", name="Copied")).to_be_visible()
+    assert owner.evaluate("navigator.clipboard.readText()") == invite_link
 
     friend = new_context().new_page()
     friend.goto(invite_link)

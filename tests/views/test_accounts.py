@@ -97,6 +97,17 @@ def test_display_name_is_saved(client_logged_in, user):
     assert Profile.objects.get(user=user).display_name == "Kenji"
 
 
+def test_a_display_name_cannot_pose_as_another_member(client_logged_in, user):
+    UserFactory(username="alice")
+    Profile.objects.create(user=UserFactory(username="bob"), display_name="Bobby")
+    for taken in ("alice", "ALICE", "bobby"):
+        response = client_logged_in.post(reverse("account-settings"), {"display_name": taken})
+        assert "Another member already goes by this name" in response.content.decode()
+    assert not Profile.objects.filter(user=user).exclude(display_name="").exists()
+    client_logged_in.post(reverse("account-settings"), {"display_name": "learner"})  # one's own username is fine
+    assert Profile.objects.get(user=user).display_name == "learner"
+
+
 def test_password_pages_explain_each_step(client):
     assert "reset link is on its way" in client.get(reverse("password_reset_done")).content.decode()
     assert "You can log in now" in client.get(reverse("password_reset_complete")).content.decode()

@@ -349,4 +349,18 @@
       button.click();
     }
   });
+
+  // "Copy link" buttons (the group invite): shown only where the script runs.
+  document.querySelectorAll("[data-copy]").forEach(function (button) {
+    const field = document.querySelector(button.dataset.copy);
+    if (!field || !navigator.clipboard) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(field.value).then(function () {
+        button.textContent = button.dataset.copiedLabel;
+      }, function () {
+        field.select();  // no clipboard permission: select it for Ctrl+C
+      });
+    });
+  });
 })();
