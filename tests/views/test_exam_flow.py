@@ -332,6 +332,16 @@ def test_review_screen_is_not_stored_and_its_navigator_links_are_plain(client_lo
     assert question_url(attempt, 3) in navigator
 
 
+def test_a_finished_practice_session_reports_its_score_without_a_pass_mark(client_logged_in, exam_bank):
+    attempt = start_custom(client_logged_in, count=5, mode="practice")
+    for number in range(1, 6):
+        client_logged_in.post(question_url(attempt, number), {"choice": correct_choice_ids(slot(attempt, number).question), "seq": 1}, headers=HTMX)
+    client_logged_in.post(reverse("quiz:submit-attempt", args=[attempt.pk]))
+    html = client_logged_in.get(reverse("quiz:attempt-result", args=[attempt.pk])).content.decode()
+    assert "Practice session" in html and "5 / 5" in html
+    assert "Scaled score" not in html and ">Pass<" not in html and ">Fail<" not in html
+
+
 def test_answers_after_the_deadline_and_grace_are_refused_and_the_attempt_ends(client_logged_in, exam_bank):
     start = timezone.now()
     with time_machine.travel(start, tick=False):
