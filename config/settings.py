@@ -177,7 +177,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ja", _("Japanese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
-TIME_ZONE = "UTC"
+# Dates shown and due dates typed are in this zone (one per installation, e.g. Asia/Tokyo).
+TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
 USE_TZ = True
 
 # Static files, served by WhiteNoise.

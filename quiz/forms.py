@@ -1,6 +1,7 @@
 """Input shapes: exam requests, answers and sign-up."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
 from django.utils import timezone
@@ -186,8 +187,14 @@ class AssignmentForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     due_at = forms.DateTimeField(
-        label=_("Due"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("Due"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read when the form is built: the zone is a setting of the installation.
+        self.fields["due_at"].help_text = gettext("Time zone: %(zone)s.") % {"zone": settings.TIME_ZONE}
 
     def clean(self):
         data = super().clean()

@@ -1,7 +1,7 @@
 """Study groups: authorization matrix, invites, membership changes, dashboard numbers."""
 
 import random
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from django.db import connection
@@ -277,3 +277,13 @@ def test_an_assignment_no_member_could_start_is_refused_when_set(group_world):
     member = group_world["clients"]["member"]
     started = member.post(reverse("quiz:start-assignment", args=[group_world["group"].pk, Assignment.objects.get(title="Fits").pk]))
     assert started.status_code == 302 and "/questions/1/" in started["Location"]
+
+
+def test_due_dates_are_typed_and_shown_in_the_installations_time_zone(group_world, settings):
+    settings.TIME_ZONE = "Asia/Tokyo"
+    owner = group_world["clients"]["owner"]
+    url = reverse("quiz:assignment-new", args=[group_world["group"].pk])
+    assert "Time zone: Asia/Tokyo." in owner.get(url).content.decode()
+    owner.post(url, {"title": "Tokyo morning", "kind": "full", "due_at": "2030-01-07T09:00"})
+    due = Assignment.objects.get(title="Tokyo morning").due_at
+    assert due.astimezone(UTC).strftime("%Y-%m-%d %H:%M") == "2030-01-07 00:00"
