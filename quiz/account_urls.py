@@ -22,7 +22,7 @@ urlpatterns = [
     path("settings/", accounts.account_settings, name="account-settings"),
     path(
         "password/change/",
-        auth_views.PasswordChangeView.as_view(template_name=FORM_PAGE),
+        auth_views.PasswordChangeView.as_view(template_name=FORM_PAGE, extra_context={"submit_label": _("Change my password")}),
         name="password_change",
     ),
     path(
@@ -32,7 +32,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/",
-        public(auth_views.PasswordResetView.as_view(template_name=FORM_PAGE)),
+        public(auth_views.PasswordResetView.as_view(template_name=FORM_PAGE, extra_context={"submit_label": _("Send me a reset link")})),
         name="password_reset",
     ),
     path(
@@ -47,7 +47,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        public(accounts.PasswordResetConfirmView.as_view(template_name=FORM_PAGE)),
+        public(accounts.PasswordResetConfirmView.as_view(template_name=FORM_PAGE, extra_context={"submit_label": _("Set my new password")})),
         name="password_reset_confirm",
     ),
     path(

@@ -109,6 +109,7 @@ def test_a_display_name_cannot_pose_as_another_member(client_logged_in, user):
 
 
 def test_password_pages_explain_each_step(client):
+    assert "Send me a reset link" in client.get(reverse("password_reset")).content.decode()
     assert "reset link is on its way" in client.get(reverse("password_reset_done")).content.decode()
     assert "You can log in now" in client.get(reverse("password_reset_complete")).content.decode()
     expired = client.get(reverse("password_reset_confirm", args=["MQ", "not-a-token"]))
