@@ -44,6 +44,8 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     )
 
 
+# Study notes are the bank's public face (the home page links them): readable logged out.
+@login_not_required
 @require_GET
 def topic_detail(request: HtmxHttpRequest, topic_key: str) -> HttpResponse:
     topic = get_object_or_404(

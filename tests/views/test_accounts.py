@@ -7,7 +7,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from quiz.models import Profile
+from quiz.models import Profile, Topic
 from tests.conftest import HTMX
 from tests.factories import UserFactory
 
@@ -90,6 +90,12 @@ def test_pages_other_than_home_login_signup_and_reset_need_login(name):
 @pytest.mark.parametrize("name", ["quiz:home", "login", "signup", "password_reset"])
 def test_public_pages_need_no_login(name, client):
     assert client.get(reverse(name)).status_code == 200
+
+
+def test_study_notes_are_readable_logged_out(client, exam_bank):
+    topic = Topic.objects.first()
+    page = client.get(reverse("quiz:topic-detail", args=[topic.key]))
+    assert page.status_code == 200 and topic.name in page.content.decode()
 
 
 def test_display_name_is_saved(client_logged_in, user):
