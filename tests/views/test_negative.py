@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from quiz.models import Attempt
 from tests.conftest import HTMX
 from tests.views.helpers import question_url, slot, start_custom
 
@@ -88,3 +89,11 @@ def test_a_choice_sent_twice_counts_once_and_errors_name_the_field(client_logged
     refused = client_logged_in.post(question_url(attempt, single), {"choice": [chosen], "seq": "4", "time_spent": "-1"}, headers=HTMX)
     assert refused.status_code == 400
     assert refused.content.decode() == "Invalid answer: time_spent: Enter a whole number from 0 to 100000."
+
+
+def test_a_tampered_exam_form_names_each_bad_field(client_logged_in, exam_bank):
+    response = client_logged_in.post(reverse("quiz:exam-new"), {"mode": "bogus", "question_count": 5, "domains": ["nope"], "topics": ["nada"]})
+    html = response.content.decode()
+    assert response.status_code == 200 and not Attempt.objects.exists()
+    for bad in ("bogus", "nope", "nada"):
+        assert f"{bad} is not one of the available choices" in html
