@@ -86,6 +86,21 @@ def reference_label(url: str) -> str:
 
 
 @register.filter
+def duration_words(seconds: int | None) -> str:
+    """Say a length of time with its units ("1 min 35 s"), where a bare 1:35 could read as
+    hours and minutes (the clock keeps the compact form)."""
+    if seconds is None:
+        return ""
+    hours, rest = divmod(max(0, int(seconds)), 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return _("%(hours)d h %(minutes)02d min") % {"hours": hours, "minutes": minutes}
+    if minutes:
+        return _("%(minutes)d min %(seconds)02d s") % {"minutes": minutes, "seconds": secs}
+    return _("%(seconds)d s") % {"seconds": secs}
+
+
+@register.filter
 def select_count(required: int) -> str:
     """Return the exam's instruction for a multiple-response question."""
     return {2: _("Select TWO."), 3: _("Select THREE.")}.get(required, "")

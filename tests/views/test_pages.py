@@ -105,3 +105,10 @@ def test_documentation_links_are_named_by_their_page(url, label):
     from quiz.templatetags.quiz_tags import reference_label
 
     assert reference_label(url) == label
+
+
+@pytest.mark.parametrize(("seconds", "words"), [(95, "1 min 35 s"), (7, "7 s"), (3725, "1 h 02 min"), (None, "")])
+def test_lengths_of_time_are_said_with_units(seconds, words):
+    from quiz.templatetags.quiz_tags import duration_words
+
+    assert duration_words(seconds) == words
