@@ -25,6 +25,13 @@ class SignUpForm(UserCreationForm):
         model = User
         fields = ["username", "email"]
 
+    def clean_username(self) -> str:
+        username = super().clean_username()
+        # A new name must not pose as a member who already goes by it in a group.
+        if Profile.objects.filter(display_name__iexact=username).exists():
+            raise forms.ValidationError(gettext("Another member already goes by this name; choose another."))
+        return username
+
 
 class CustomExamForm(forms.Form):
     mode = forms.ChoiceField(

@@ -165,6 +165,10 @@ def assignment_detail(request: HtmxHttpRequest, group_id: int, assignment_id: in
 def start_assignment(request: HtmxHttpRequest, group_id: int, assignment_id: int) -> HttpResponse:
     _membership(request, group_id)
     assignment = get_object_or_404(Assignment, pk=assignment_id, group_id=group_id)
+    # A second click resumes the attempt already under way instead of opening another.
+    open_attempt = Attempt.objects.for_user(request.user).in_progress().filter(assignment=assignment).first()
+    if open_attempt is not None:
+        return redirect("quiz:resume-attempt", attempt_id=open_attempt.pk)
     try:
         attempt = services.attempt_start(user=request.user, request=assignment_request(assignment), now=timezone.now())
     except services.SelectionShortfall as shortfall:

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.contrib.auth.models import User
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -112,6 +113,13 @@ def test_a_display_name_cannot_pose_as_another_member(client_logged_in, user):
     assert not Profile.objects.filter(user=user).exclude(display_name="").exists()
     client_logged_in.post(reverse("account-settings"), {"display_name": "learner"})  # one's own username is fine
     assert Profile.objects.get(user=user).display_name == "learner"
+
+
+def test_a_new_username_cannot_take_a_members_display_name(client):
+    Profile.objects.create(user=UserFactory(username="ivy"), display_name="Zed")
+    response = client.post(reverse("signup"), {"username": "zed", "password1": "tidal-otter-42x", "password2": "tidal-otter-42x"})
+    assert "Another member already goes by this name" in response.content.decode()
+    assert not User.objects.filter(username="zed").exists()
 
 
 def test_password_pages_explain_each_step(client):

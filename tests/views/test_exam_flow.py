@@ -340,6 +340,8 @@ def test_a_finished_practice_session_reports_its_score_without_a_pass_mark(clien
     html = client_logged_in.get(reverse("quiz:attempt-result", args=[attempt.pk])).content.decode()
     assert "Practice session" in html and "5 / 5" in html
     assert "Scaled score" not in html and ">Pass<" not in html and ">Fail<" not in html
+    dashboard = client_logged_in.get(reverse("quiz:dashboard")).content.decode()
+    assert "5/5" in dashboard and ">Fail<" not in dashboard and ">Pass<" not in dashboard
 
 
 def test_answers_after_the_deadline_and_grace_are_refused_and_the_attempt_ends(client_logged_in, exam_bank):

@@ -287,3 +287,14 @@ def test_due_dates_are_typed_and_shown_in_the_installations_time_zone(group_worl
     owner.post(url, {"title": "Tokyo morning", "kind": "full", "due_at": "2030-01-07T09:00"})
     due = Assignment.objects.get(title="Tokyo morning").due_at
     assert due.astimezone(UTC).strftime("%Y-%m-%d %H:%M") == "2030-01-07 00:00"
+
+
+def test_starting_an_assignment_again_resumes_the_attempt_under_way(group_world):
+    member = group_world["clients"]["member"]
+    url = reverse("quiz:start-assignment", args=[group_world["group"].pk, group_world["assignment"].pk])
+    first = member.post(url)
+    again = member.post(url)
+    attempts = Attempt.objects.filter(assignment=group_world["assignment"], user__username="member")
+    assert attempts.count() == 1
+    assert again["Location"] == reverse("quiz:resume-attempt", args=[attempts.get().pk])
+    assert first["Location"] == question_url(attempts.get(), 1)

@@ -46,6 +46,8 @@ def test_after_two_exams_the_page_names_the_weakest_domain_and_topics(client_log
     assert report.weakest_topics[0].key == Question.objects.filter(domain__key="security").first().topic.key
     html = response.content.decode()
     assert "Your five weakest topics" in html and "Drill this topic" in html
+    # Drilling a topic opens the practice form sized to that topic (a 4-question topic works too).
+    assert f'{reverse("quiz:exam-new")}?topic={report.weakest_topics[0].key}' in html
     assert report.readiness.verdict in {"not_yet", "borderline"}
 
 
