@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 # Answers sent in the last moments reach the server a little late; accept them for a
 # few seconds past the deadline so network latency never costs a learner an answer.
 GRACE_SECONDS = 5
+# How early a page whose clock ran out may say so (its clock starts from whole seconds).
+TIME_UP_TOLERANCE_SECONDS = 3
 WARNING_MINUTES = (15, 5)
 
 

@@ -420,12 +420,20 @@ def answer_check(*, attempt: Attempt, slot: AttemptQuestion, now: datetime) -> b
         return locked.is_correct
 
 
-def attempt_submit(*, attempt: Attempt, now: datetime) -> Attempt:
-    """End the attempt and store its score; a second call returns the stored result."""
+def attempt_submit(*, attempt: Attempt, now: datetime, time_up: bool = False) -> Attempt:
+    """End the attempt and store its score; a second call returns the stored result.
+
+    `time_up`: the page's clock ran out. Its deadline comes from whole seconds, so it may
+    arrive a moment early; within TIME_UP_TOLERANCE_SECONDS of the deadline the attempt
+    ends as timed out, at its deadline, as it would a moment later.
+    """
+    ended_by_clock = time_up and (
+        timing.remaining_seconds(attempt.deadline_at, now) or 0
+    ) <= timing.TIME_UP_TOLERANCE_SECONDS
     with transaction.atomic():
         locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
         if not locked.is_finished:
-            _grade_and_close(locked, now)
+            _grade_and_close(locked, now, ended_by_clock=ended_by_clock and locked.deadline_at is not None)
     return locked
 
 
@@ -462,7 +470,7 @@ def next_deadline(*, user) -> datetime | None:
     )
 
 
-def _grade_and_close(attempt: Attempt, now: datetime) -> None:
+def _grade_and_close(attempt: Attempt, now: datetime, *, ended_by_clock: bool = False) -> None:
     """Grade every slot, store chosen choices and the score (the attempt row is locked)."""
     # Locked before they are read: a save racing this grading either lands first and is
     # read here, or waits and then finds is_correct set (see answer_save).
@@ -506,10 +514,10 @@ def _grade_and_close(attempt: Attempt, now: datetime) -> None:
     passing = exam.passing_score if exam else 750
     domain_order = list(Domain.objects.values_list("key", flat=True))
     score = scoring.score_attempt(graded, passing_score=passing, domain_order=domain_order)
-    overdue = timing.is_overdue(attempt.deadline_at, now)
+    timed_out = ended_by_clock or timing.is_overdue(attempt.deadline_at, now)
     attempt.results_version += 1
-    attempt.status = Attempt.Status.EXPIRED if overdue else Attempt.Status.SUBMITTED
-    attempt.finished_at = min(now, attempt.deadline_at) if overdue else now
+    attempt.status = Attempt.Status.EXPIRED if timed_out else Attempt.Status.SUBMITTED
+    attempt.finished_at = attempt.deadline_at if timed_out else now
     attempt.correct_count = score.correct
     attempt.scaled_score = score.scaled_score
     attempt.passed = score.passed

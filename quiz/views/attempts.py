@@ -299,7 +299,9 @@ def attempt_review(request: HtmxHttpRequest, attempt_id: int) -> HttpResponse:
 def submit_attempt(request: HtmxHttpRequest, attempt_id: int) -> HttpResponse:
     attempt = _own_attempt(request, attempt_id)
     if not attempt.is_finished:
-        services.attempt_submit(attempt=attempt, now=timezone.now())
+        # The question screen's clock posts reason=time-up when it reaches zero.
+        time_up = request.POST.get("reason") == "time-up"
+        services.attempt_submit(attempt=attempt, now=timezone.now(), time_up=time_up)
     return _redirect(request, _result_url(attempt))
 
 

@@ -39,9 +39,10 @@ def test_timed_exam_ends_itself_and_shows_the_report_when_the_clock_reaches_zero
     page.wait_for_url(re.compile(rf"/attempts/{attempt.pk}/result/$"), timeout=15_000)
     expect(page.get_by_role("heading", name="Score report", level=1)).to_be_visible()
     expect(page.locator(".figures")).to_contain_text(re.compile(r"0 / 5"))
+    expect(page.locator("main")).to_contain_text("ended when time ran out")
     attempt.refresh_from_db()
-    assert attempt.status in {Attempt.Status.EXPIRED, Attempt.Status.SUBMITTED}
-    assert attempt.finished_at is not None
+    assert attempt.status == Attempt.Status.EXPIRED
+    assert attempt.finished_at == attempt.deadline_at
 
 
 def test_clock_keeps_counting_down_when_an_answer_is_autosaved(

@@ -362,6 +362,28 @@ def test_answers_after_the_deadline_and_grace_are_refused_and_the_attempt_ends(c
     assert attempt.status == "expired" and attempt.finished_at == attempt.deadline_at
 
 
+@pytest.mark.parametrize(
+    ("posted_before_deadline", "reason", "status"),
+    [
+        (timedelta(seconds=1), "time-up", "expired"),  # the page's clock ran out a moment early
+        (timedelta(minutes=4), "time-up", "submitted"),  # far too early to be the clock
+        (timedelta(seconds=1), "", "submitted"),  # the learner ended it
+    ],
+)
+def test_a_page_whose_clock_ran_out_ends_the_attempt_as_timed_out(client_logged_in, exam_bank, posted_before_deadline, reason, status):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        attempt = start_custom(client_logged_in, count=5, minutes=10)
+    posted_at = attempt.deadline_at - posted_before_deadline
+    with time_machine.travel(posted_at, tick=False):
+        client_logged_in.post(reverse("quiz:submit-attempt", args=[attempt.pk]), {"reason": reason})
+    attempt.refresh_from_db()
+    assert attempt.status == status
+    assert attempt.finished_at == (attempt.deadline_at if status == "expired" else posted_at)
+    page = client_logged_in.get(reverse("quiz:attempt-result", args=[attempt.pk])).content.decode()
+    assert ("ended when time ran out" in page) is (status == "expired")
+
+
 def test_an_expired_attempt_is_finalized_on_the_next_request(client_logged_in, exam_bank):
     start = timezone.now()
     with time_machine.travel(start, tick=False):

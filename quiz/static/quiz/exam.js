@@ -34,7 +34,8 @@
   function tick() {
     const clock = document.getElementById("clock");
     if (!clock || clockEnd === null) return;
-    const left = Math.max(0, Math.round((clockEnd - performance.now()) / 1000));
+    // Rounded up: the clock shows 0:00 only once the time is really over.
+    const left = Math.max(0, Math.ceil((clockEnd - performance.now()) / 1000));
     const text = document.getElementById("clock-text");
     if (text) text.textContent = formatSeconds(left);
     clock.classList.toggle("warning", left <= 15 * 60 && left > 5 * 60);
