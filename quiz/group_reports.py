@@ -247,9 +247,11 @@ def group_dashboard(*, group: StudyGroup, now: datetime) -> GroupDashboard:
 
     assignments = list(
         Assignment.objects.filter(group=group).annotate(
+            # Current members only: someone who left or was removed no longer counts.
             finished_members=Count(
                 "attempts__user",
-                filter=~Q(attempts__status=Attempt.Status.IN_PROGRESS),
+                filter=~Q(attempts__status=Attempt.Status.IN_PROGRESS)
+                & Q(attempts__user__memberships__group=group),
                 distinct=True,
             )
         )
@@ -280,7 +282,10 @@ def assignment_report(*, assignment: Assignment) -> dict:
     domain_rows = {
         row["domain__key"]: row
         for row in AttemptQuestion.objects.filter(
-            attempt__assignment=assignment, is_correct__isnull=False
+            attempt__assignment=assignment,
+            is_correct__isnull=False,
+            # Current members only, as in the list above.
+            attempt__user__memberships__group_id=assignment.group_id,
         )
         .values("domain__key")
         .annotate(total=Count("pk"), correct=Count("pk", filter=Q(is_correct=True)))

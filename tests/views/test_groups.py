@@ -298,3 +298,23 @@ def test_starting_an_assignment_again_resumes_the_attempt_under_way(group_world)
     assert attempts.count() == 1
     assert again["Location"] == reverse("quiz:resume-attempt", args=[attempts.get().pk])
     assert first["Location"] == question_url(attempts.get(), 1)
+
+
+def test_a_removed_member_no_longer_counts_in_assignment_figures(group_world):
+    group, assignment = group_world["group"], group_world["assignment"]
+    member = group_world["clients"]["member"]
+    member.post(reverse("quiz:start-assignment", args=[group.pk, assignment.pk]))
+    attempt = Attempt.objects.get(assignment=assignment, user__username="member")
+    for number in range(1, attempt.question_count + 1):
+        member.post(question_url(attempt, number), {"choice": correct_choice_ids(slot(attempt, number).question), "seq": 1}, headers=HTMX)
+    member.post(reverse("quiz:submit-attempt", args=[attempt.pk]))
+    owner = group_world["clients"]["owner"]
+    detail_url = reverse("quiz:assignment-detail", args=[group.pk, assignment.pk])
+    before = owner.get(detail_url).context_data["report"]
+    assert before["finished_count"] == 1 and sum(d["total"] for d in before["domains"]) == 5
+    assert owner.get(reverse("quiz:group-dashboard", args=[group.pk])).context_data["dashboard"].assignments[0].finished_members == 1
+
+    group_services.member_remove(group=group, membership=Membership.objects.get(group=group, user__username="member"))
+    after = owner.get(detail_url).context_data["report"]
+    assert after["finished_count"] == 0 and sum(d["total"] for d in after["domains"]) == 0
+    assert owner.get(reverse("quiz:group-dashboard", args=[group.pk])).context_data["dashboard"].assignments[0].finished_members == 0
