@@ -7,6 +7,7 @@ from datetime import datetime
 from functools import cached_property
 
 from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -315,11 +316,12 @@ def attempt_pace(*, attempt: Attempt) -> dict:
     }
 
 
-def topics_to_study(*, attempt: Attempt, limit: int = 6) -> list[dict]:
-    """Topics of the attempt's missed questions, most missed first (one query)."""
+def topics_to_study(*, attempt: Attempt) -> list[dict]:
+    """Topics of the attempt's missed questions, most missed first, then by name (one
+    query; at most the bank's 32 topics)."""
     return list(
         AttemptQuestion.objects.filter(attempt=attempt, is_correct=False)
         .values("question__topic__key", "question__topic__name")
         .annotate(missed=Count("pk"))
-        .order_by("-missed", "question__topic__name")[:limit]
+        .order_by("-missed", Lower("question__topic__name"))
     )

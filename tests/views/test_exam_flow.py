@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from quiz.models import Attempt, AttemptQuestion, ChosenChoice, Question
 from tests.conftest import HTMX
-from tests.factories import correct_choice_ids, wrong_choice_ids
+from tests.factories import TopicFactory, correct_choice_ids, wrong_choice_ids
 from tests.views.helpers import question_url, shown_choice_ids, slot, start_custom
 
 pytestmark = pytest.mark.django_db
@@ -342,6 +342,19 @@ def test_a_finished_practice_session_reports_its_score_without_a_pass_mark(clien
     assert "Scaled score" not in html and ">Pass<" not in html and ">Fail<" not in html
     dashboard = client_logged_in.get(reverse("quiz:dashboard")).content.decode()
     assert "5/5" in dashboard and ">Fail<" not in dashboard and ">Pass<" not in dashboard
+
+
+def test_study_next_lists_every_missed_topic_the_first_six_in_view(client_logged_in, exam_bank):
+    topics = [TopicFactory(name=f"Area {letter}") for letter in "ABCDEFGHIJ"]
+    for index, question in enumerate(Question.objects.order_by("pk")):
+        Question.objects.filter(pk=question.pk).update(topic=topics[index % len(topics)])
+    attempt = start_custom(client_logged_in, count=20)
+    client_logged_in.post(reverse("quiz:submit-attempt", args=[attempt.pk]))  # nothing answered: all missed
+    missed_topics = set(AttemptQuestion.objects.filter(attempt=attempt).values_list("question__topic__name", flat=True))
+    assert len(missed_topics) > 6
+    html = client_logged_in.get(reverse("quiz:attempt-result", args=[attempt.pk])).content.decode()
+    assert all(name in html for name in missed_topics)
+    assert f"{len(missed_topics) - 6} more topics" in html
 
 
 def test_answers_after_the_deadline_and_grace_are_refused_and_the_attempt_ends(client_logged_in, exam_bank):
