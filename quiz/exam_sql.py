@@ -195,7 +195,8 @@ def slot_on_screen(*, user_id: int, attempt_id: int, slot: int) -> AttemptQuesti
     slot_row.attempt, slot_row.question, question.topic = attempt, question, topic
     # Plain (pk, text) pairs: an id and a text column need no conversion, and a model
     # instance per choice cost more than the rest of the read.
-    slot_row.choice_texts = [ChoiceText(row[-2], row[-1]) for row in rows if row[-2] is not None]
+    width = len(SCREEN_CHOICE_COLUMNS)
+    slot_row.choice_texts = [ChoiceText(*row[-width:]) for row in rows if row[-width] is not None]
     return slot_row
 
 

@@ -213,10 +213,8 @@ class AssignmentForm(forms.Form):
                 self.add_error("question_count", _("A custom set needs a number of questions."))
             else:
                 # Refused now, or no member could ever start it.
-                domains = data.get("domains") or []
-                available = Question.objects.active().filter(
-                    **({"domain__in": domains} if domains else {})
-                ).count()
+                domain_keys = [domain.key for domain in data.get("domains") or []]
+                available = Question.objects.active().in_scope(domain_keys=domain_keys).count()
                 if count > available:
                     self.add_error(
                         "question_count",

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
 from quiz.engine import timing
@@ -103,7 +104,18 @@ class MethodNotAllowedPageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if response.status_code == 405 and request.method == "GET" and not response.content:
-            page = render(request, "405.html", status=405)
+            page = render(
+                request,
+                "registration/message_page.html",
+                {
+                    "title": _("Use the button on the page"),
+                    "message": _(
+                        "This address only takes a form sent from its page (for example a Log out, "
+                        "End exam or Leave button), so visiting it does nothing."
+                    ),
+                },
+                status=405,
+            )
             page["Allow"] = response["Allow"]
             return page
         return response

@@ -31,6 +31,14 @@ def accepts_answers(deadline_at: datetime | None, now: datetime) -> bool:
     return deadline_at is None or now <= deadline_at + timedelta(seconds=GRACE_SECONDS)
 
 
+def clock_ran_out(deadline_at: datetime | None, now: datetime) -> bool:
+    """Return whether a page's report that its clock reached zero is believable: the page
+    counts from whole seconds, so it may arrive up to TIME_UP_TOLERANCE_SECONDS early."""
+    if deadline_at is None:
+        return False
+    return deadline_at - now <= timedelta(seconds=TIME_UP_TOLERANCE_SECONDS)
+
+
 def is_overdue(deadline_at: datetime | None, now: datetime) -> bool:
     """Return whether an attempt must be finalized because its time (and grace) is up."""
     return not accepts_answers(deadline_at, now)

@@ -85,11 +85,9 @@ def full_exam_request(exam: Exam) -> ExamRequest:
 def _pool(*, user, request: ExamRequest) -> list[PoolQuestion]:
     """Return the active questions matching the request, with the user's history tier."""
     history = AttemptQuestion.objects.filter(question=OuterRef("pk"), attempt__user=user)
-    questions = Question.objects.active()
-    if request.domain_keys:
-        questions = questions.filter(domain__key__in=request.domain_keys)
-    if request.topic_keys:
-        questions = questions.filter(topic__key__in=request.topic_keys)
+    questions = Question.objects.active().in_scope(
+        domain_keys=request.domain_keys, topic_keys=request.topic_keys
+    )
     rows = questions.annotate(
         was_seen=Exists(history),
         last_correct=Subquery(
@@ -423,17 +421,14 @@ def answer_check(*, attempt: Attempt, slot: AttemptQuestion, now: datetime) -> b
 def attempt_submit(*, attempt: Attempt, now: datetime, time_up: bool = False) -> Attempt:
     """End the attempt and store its score; a second call returns the stored result.
 
-    `time_up`: the page's clock ran out. Its deadline comes from whole seconds, so it may
-    arrive a moment early; within TIME_UP_TOLERANCE_SECONDS of the deadline the attempt
-    ends as timed out, at its deadline, as it would a moment later.
+    `time_up`: the page's clock ran out; if that is believable (timing.clock_ran_out) the
+    attempt ends as timed out, at its deadline, as it would a moment later.
     """
-    ended_by_clock = time_up and (
-        timing.remaining_seconds(attempt.deadline_at, now) or 0
-    ) <= timing.TIME_UP_TOLERANCE_SECONDS
     with transaction.atomic():
         locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
         if not locked.is_finished:
-            _grade_and_close(locked, now, ended_by_clock=ended_by_clock and locked.deadline_at is not None)
+            ended_by_clock = time_up and timing.clock_ran_out(locked.deadline_at, now)
+            _grade_and_close(locked, now, ended_by_clock=ended_by_clock)
     return locked
 
 

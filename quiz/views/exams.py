@@ -43,7 +43,7 @@ def exam_new(request: HtmxHttpRequest) -> HttpResponse:
     initial = {}
     if topic_key := request.GET.get("topic"):
         # "Practise this topic": as many as the topic holds, up to 10.
-        in_topic = Question.objects.active().filter(topic__key=topic_key).count()
+        in_topic = Question.objects.active().in_scope(topic_keys=[topic_key]).count()
         initial = {"topics": [topic_key], "mode": Attempt.Mode.PRACTICE, "question_count": min(10, in_topic) or 10}
     if request.GET.get("mode") == Attempt.Mode.PRACTICE:
         initial.setdefault("mode", Attempt.Mode.PRACTICE)

@@ -1,5 +1,6 @@
 from datetime import UTC, datetime, timedelta
 
+from quiz.engine import timing
 from quiz.engine.timing import (
     GRACE_SECONDS,
     accepts_answers,
@@ -33,3 +34,11 @@ def test_time_used_is_capped_at_the_limit():
     deadline = deadline_for(START, 600)
     assert elapsed_seconds(START, START + timedelta(hours=2), deadline) == 600
     assert elapsed_seconds(START, START + timedelta(seconds=90), deadline) == 90
+
+
+def test_a_clock_that_ran_out_is_believed_only_near_the_deadline():
+    deadline = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+    assert timing.clock_ran_out(deadline, deadline - timedelta(seconds=timing.TIME_UP_TOLERANCE_SECONDS))
+    assert timing.clock_ran_out(deadline, deadline + timedelta(minutes=1))
+    assert not timing.clock_ran_out(deadline, deadline - timedelta(seconds=timing.TIME_UP_TOLERANCE_SECONDS + 1))
+    assert not timing.clock_ran_out(None, deadline)  # untimed: no clock to run out
