@@ -50,6 +50,7 @@ urlpatterns = [
     path("attempts/<int:attempt_id>/resume/", attempts.resume_attempt, name="resume-attempt"),
     path("attempts/<int:attempt_id>/review/", attempts.attempt_review, name="attempt-review"),
     path("attempts/<int:attempt_id>/submit/", attempts.submit_attempt, name="submit-attempt"),
+    path("attempts/<int:attempt_id>/discard/", attempts.discard_attempt, name="discard-attempt"),
     path("attempts/<int:attempt_id>/result/", attempts.attempt_result, name="attempt-result"),
     path("attempts/<int:attempt_id>/answers/", attempts.attempt_answers, name="attempt-answers"),
 ]

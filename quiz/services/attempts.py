@@ -432,6 +432,20 @@ def attempt_submit(*, attempt: Attempt, now: datetime, time_up: bool = False) ->
     return locked
 
 
+def attempt_discard(*, attempt: Attempt) -> bool:
+    """Delete an attempt in progress with its answers, as if it had never been started.
+
+    Return False, deleting nothing, if it has ended meanwhile: a scored result (or one
+    ended by its clock) stays in the learner's history.
+    """
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().filter(pk=attempt.pk).first()
+        if locked is None or locked.is_finished:
+            return False
+        locked.delete()
+    return True
+
+
 def attempt_finalize_if_overdue(*, attempt: Attempt, now: datetime) -> Attempt:
     """Finalize an in-progress attempt whose time is up; return the current row."""
     if attempt.is_finished or not timing.is_overdue(attempt.deadline_at, now):

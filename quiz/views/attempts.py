@@ -305,6 +305,25 @@ def submit_attempt(request: HtmxHttpRequest, attempt_id: int) -> HttpResponse:
     return _redirect(request, _result_url(attempt))
 
 
+@require_http_methods(["GET", "POST"])
+def discard_attempt(request: HtmxHttpRequest, attempt_id: int) -> HttpResponse:
+    """Throw away an attempt in progress (asked first): it leaves no result and no answers."""
+    attempt = _own_attempt(request, attempt_id)
+    if attempt.is_finished:
+        messages.info(request, _("This attempt has ended, so it stays in your results."))
+        return _redirect(request, _result_url(attempt))
+    if request.method == "POST":
+        if services.attempt_discard(attempt=attempt):
+            messages.success(request, _("“%(title)s” was discarded.") % {"title": attempt.title})
+            return _redirect(request, reverse("quiz:dashboard"))
+        return _redirect(request, _result_url(attempt))
+    return TemplateResponse(
+        request,
+        "quiz/attempt_discard.html",
+        {"attempt": attempt, "counts": selectors.attempt_progress_counts(attempt=attempt)},
+    )
+
+
 @require_GET
 def attempt_result(request: HtmxHttpRequest, attempt_id: int) -> HttpResponse:
     attempt = _own_attempt(request, attempt_id)
