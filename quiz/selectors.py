@@ -260,6 +260,10 @@ def in_progress_attempts(*, user):
     return Attempt.objects.for_user(user).in_progress().order_by("-started_at")
 
 
+def full_exam_under_way(*, user) -> Attempt | None:
+    return in_progress_attempts(user=user).filter(mode=Attempt.Mode.FULL).first()
+
+
 def finished_attempts(*, user, limit: int = 10):
     return Attempt.objects.for_user(user).finished().order_by("-finished_at")[:limit]
 

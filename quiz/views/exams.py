@@ -27,6 +27,12 @@ def start_full_exam(request: HtmxHttpRequest) -> HttpResponse:
     if exam is None:
         messages.error(request, _("No question bank is loaded yet."))
         return redirect("quiz:dashboard")
+    # A second click (or a double click) resumes the full exam under way; starting
+    # another one alongside it takes the explicit "Start another" button.
+    under_way = selectors.full_exam_under_way(user=request.user)
+    if under_way is not None and request.POST.get("another") != "1":
+        messages.info(request, _("Your full mock exam is still under way: here it is."))
+        return redirect("quiz:resume-attempt", attempt_id=under_way.pk)
     try:
         attempt = services.attempt_start(
             user=request.user, request=full_exam_request(exam), now=timezone.now()

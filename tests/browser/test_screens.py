@@ -69,6 +69,8 @@ def test_main_screens_have_no_serious_axe_violations_when_light_dark_or_phone(
         "answers": reverse("quiz:attempt-answers", args=[finished.pk]),
         "progress": reverse("quiz:progress"),
         "group": reverse("quiz:group-dashboard", args=[group.pk]),
+        "dashboard": reverse("quiz:dashboard"),
+        "discard": reverse("quiz:discard-attempt", args=[current.pk]),
     }
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     violations: list[str] = []

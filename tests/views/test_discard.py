@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from quiz.models import Attempt, AttemptQuestion
 from tests.conftest import HTMX
+from tests.factories import correct_choice_ids
 from tests.views.helpers import question_url, slot, start_custom
 
 pytestmark = pytest.mark.django_db
@@ -20,8 +21,9 @@ def discard_url(attempt) -> str:
 
 
 def answer(client, attempt, number, seq=1):
-    choice = slot(attempt, number).choice_order[0]
-    response = client.post(question_url(attempt, number), {"choice": [choice], "seq": seq}, headers=HTMX)
+    """A complete answer (multiple-response questions need all their picks)."""
+    choices = correct_choice_ids(slot(attempt, number).question)
+    response = client.post(question_url(attempt, number), {"choice": choices, "seq": seq}, headers=HTMX)
     assert response.status_code == 200
 
 
@@ -102,3 +104,19 @@ def test_the_confirmation_page_runs_a_fixed_number_of_queries(client_logged_in, 
     for attempt in (small, large):
         with django_assert_max_num_queries(6):
             assert client_logged_in.get(discard_url(attempt)).status_code == 200
+
+
+def test_a_second_full_exam_click_resumes_the_one_under_way(client_logged_in, exam_bank):
+    client_logged_in.post(reverse("quiz:start-full-exam"))
+    first = Attempt.objects.get()
+    response = client_logged_in.post(reverse("quiz:start-full-exam"))
+    assert response["Location"] == reverse("quiz:resume-attempt", args=[first.pk])
+    assert Attempt.objects.count() == 1
+    dashboard = client_logged_in.get(reverse("quiz:dashboard")).content.decode()
+    assert "Resume your full mock exam" in dashboard and 'name="another" value="1"' in dashboard
+
+
+def test_start_another_begins_a_second_full_exam_on_purpose(client_logged_in, exam_bank):
+    client_logged_in.post(reverse("quiz:start-full-exam"))
+    client_logged_in.post(reverse("quiz:start-full-exam"), {"another": "1"})
+    assert Attempt.objects.filter(mode="full", status="in_progress").count() == 2
