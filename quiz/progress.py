@@ -6,10 +6,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Avg, Count, F, Q
+from django.db.models import Count, Q, Sum
 
 from quiz.engine import reporting
-from quiz.models import Attempt, AttemptQuestion, Choice, ChosenChoice, Domain, Exam, ReviewCard
+from quiz.models import (
+    Attempt,
+    AttemptQuestion,
+    Choice,
+    ChosenChoice,
+    Domain,
+    Exam,
+    Question,
+    ReviewCard,
+)
 
 TREND_ATTEMPTS = 20
 RECENT_ATTEMPTS = 3
@@ -68,24 +77,72 @@ class ProgressReport:
         return self.answered == 0
 
 
-def _ranked_parts(slots, part: str, key_name: str, overall: float):
-    """Rank the topics or task statements of graded slots, weakest first (one query);
-    return the ranking and the same spots grouped by the part's domain."""
-    key_field = f"{part}__{key_name}"
-    rows = _accuracy(slots, key_field).annotate(
-        name=F(f"{part}__name"), domain_key=F(f"{part}__domain__key")
-    )
-    domain_of = {}
-    accuracy_rows = []
-    for row in rows:
-        domain_of[row[key_field]] = row["domain_key"]
-        accuracy_rows.append(
-            reporting.AccuracyRow(row[key_field], row["name"], row["correct"], row["total"])
+@dataclass
+class _PartTally:
+    name: str
+    domain_key: str
+    correct: int = 0
+    total: int = 0
+
+
+@dataclass
+class _QuestionTallies:
+    """The graded slots counted once per question (one query over the whole history),
+    then rolled up to domains, topics and task statements over the bank's questions: the
+    history is scanned once, not once per breakdown."""
+
+    by_domain: dict[str, tuple[int, int, float | None]]  # key -> (correct, total, average s)
+    topics: dict[str, _PartTally]
+    tasks: dict[str, _PartTally]
+
+
+def _question_tallies(slots) -> _QuestionTallies:
+    rows = list(
+        slots.values("question_id", "domain__key")
+        .annotate(
+            total=Count("pk"),
+            correct=Count("pk", filter=Q(is_correct=True)),
+            timed=Count("pk", filter=Q(time_spent_seconds__gt=0)),
+            timed_seconds=Sum("time_spent_seconds", filter=Q(time_spent_seconds__gt=0)),
         )
-    ranked = reporting.rank_weak_spots(accuracy_rows, overall)
+        .order_by()
+    )
+    parts_of = {
+        question["pk"]: question
+        for question in Question.objects.filter(pk__in={row["question_id"] for row in rows}).values(
+            "pk", "topic__key", "topic__name", "topic__domain__key", "task__code", "task__name", "task__domain__key"
+        )
+    }
+    domain_sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    topics: dict[str, _PartTally] = {}
+    tasks: dict[str, _PartTally] = {}
+    for row in rows:
+        sums = domain_sums[row["domain__key"]]
+        sums[0] += row["correct"]
+        sums[1] += row["total"]
+        sums[2] += row["timed"]
+        sums[3] += row["timed_seconds"] or 0
+        question = parts_of[row["question_id"]]
+        for tallies, part in ((topics, "topic"), (tasks, "task")):
+            key = question[f"{part}__key" if part == "topic" else f"{part}__code"]
+            tally = tallies.setdefault(key, _PartTally(question[f"{part}__name"], question[f"{part}__domain__key"]))
+            tally.correct += row["correct"]
+            tally.total += row["total"]
+    by_domain = {
+        key: (correct, total, timed_seconds / timed if timed else None)
+        for key, (correct, total, timed, timed_seconds) in domain_sums.items()
+    }
+    return _QuestionTallies(by_domain, topics, tasks)
+
+
+def _ranked_parts(tallies: dict[str, _PartTally], overall: float):
+    """Rank topics or task statements weakest first; return the ranking and the same
+    spots grouped by the part's domain."""
+    rows = [reporting.AccuracyRow(key, t.name, t.correct, t.total) for key, t in tallies.items()]
+    ranked = reporting.rank_weak_spots(rows, overall)
     by_domain: dict[str, list[reporting.WeakSpot]] = defaultdict(list)
     for spot in ranked:
-        by_domain[domain_of[spot.key]].append(spot)
+        by_domain[tallies[spot.key].domain_key].append(spot)
     return ranked, dict(by_domain)
 
 
@@ -102,13 +159,11 @@ def progress_report(*, user, now: datetime) -> ProgressReport:
         d.key: DomainProgress(d.key, d.number, d.name, d.weight_percent) for d in Domain.objects.all()
     }
     slots = graded_slots(user=user)
-    for row in _accuracy(slots, "domain__key").annotate(
-        average_seconds=Avg("time_spent_seconds", filter=Q(time_spent_seconds__gt=0))
-    ):
-        domain = domains.get(row["domain__key"])
+    tallies = _question_tallies(slots)
+    for key, (correct, total, average_seconds) in tallies.by_domain.items():
+        domain = domains.get(key)
         if domain:
-            domain.answered, domain.correct = row["total"], row["correct"]
-            domain.average_seconds = row["average_seconds"]
+            domain.answered, domain.correct, domain.average_seconds = total, correct, average_seconds
 
     finished = Attempt.objects.for_user(user).finished()
     recent_ids = finished.order_by("-finished_at").values("pk")[:RECENT_ATTEMPTS]
@@ -120,8 +175,8 @@ def progress_report(*, user, now: datetime) -> ProgressReport:
     answered = sum(d.answered for d in domains.values())
     overall = sum(d.correct for d in domains.values()) / answered if answered else 0.5
 
-    ranked_topics, topics_by_domain = _ranked_parts(slots, "question__topic", "key", overall)
-    _, tasks_by_domain = _ranked_parts(slots, "question__task", "code", overall)
+    ranked_topics, topics_by_domain = _ranked_parts(tallies.topics, overall)
+    _, tasks_by_domain = _ranked_parts(tallies.tasks, overall)
     for spots in tasks_by_domain.values():
         spots.sort(key=lambda spot: spot.key)
 
@@ -233,10 +288,11 @@ def confusion_questions(*, user, concept_key: str):
 
 def weakest_topic_spots(*, user) -> list[reporting.WeakSpot]:
     """The user's topics ranked weakest first (2 queries)."""
-    slots = graded_slots(user=user)
-    totals = slots.aggregate(total=Count("pk"), correct=Count("pk", filter=Q(is_correct=True)))
-    overall = totals["correct"] / totals["total"] if totals["total"] else 0.5
-    return _ranked_parts(slots, "question__topic", "key", overall)[0]
+    tallies = _question_tallies(graded_slots(user=user))
+    answered = sum(total for _correct, total, _seconds in tallies.by_domain.values())
+    correct = sum(correct for correct, _total, _seconds in tallies.by_domain.values())
+    overall = correct / answered if answered else 0.5
+    return _ranked_parts(tallies.topics, overall)[0]
 
 
 def domain_results_by_attempt(*, user):

@@ -160,3 +160,33 @@ def test_progress_page_runs_a_fixed_number_of_queries_whatever_the_history(clien
     with django_assert_max_num_queries(len(small)):
         response = client_logged_in.get(reverse("quiz:progress"))
     assert response.context_data["report"].answered == 3 * 20 + 60 * 75
+
+
+def test_domain_topic_and_task_figures_match_the_answers_counted_one_by_one(user, other_user, exam_bank):
+    from statistics import mean
+
+    from quiz.progress import progress_report
+
+    now = timezone.now()
+    build_history(user=user, attempt_count=6, questions_per_attempt=30, now=now, rng=random.Random(5))
+    build_history(user=other_user, attempt_count=2, questions_per_attempt=30, now=now, rng=random.Random(6))
+    AttemptQuestion.objects.filter(attempt__user=user, slot__lte=3).update(time_spent_seconds=0)
+    report = progress_report(user=user, now=now)
+
+    slots = list(AttemptQuestion.objects.filter(attempt__user=user, is_correct__isnull=False).select_related("domain", "question__topic__domain", "question__task__domain"))
+    assert report.answered == len(slots) == 180
+    for domain in report.domains:
+        mine = [s for s in slots if s.domain.key == domain.key]
+        assert (domain.answered, domain.correct) == (len(mine), sum(s.is_correct for s in mine))
+        timed = [s.time_spent_seconds for s in mine if s.time_spent_seconds > 0]
+        assert domain.average_seconds == pytest.approx(mean(timed) if timed else None)
+    for part, spots_by_domain in (("topic", report.topics_by_domain), ("task", report.tasks_by_domain)):
+        expected = {}
+        for s in slots:
+            owner = getattr(s.question, part)
+            key = owner.key if part == "topic" else owner.code
+            counts = expected.setdefault((owner.domain.key, key), [0, 0])
+            counts[0] += s.is_correct
+            counts[1] += 1
+        shown = {(domain_key, spot.key): [spot.correct, spot.total] for domain_key, spots in spots_by_domain.items() for spot in spots}
+        assert shown == expected
