@@ -232,3 +232,41 @@ def test_answer_waiting_on_grading_is_refused_not_lost(exam_bank):
     attempt.refresh_from_db()
     assert slot.selected_choice_ids == [] and slot.is_correct is False
     assert attempt.correct_count == 0
+
+
+def test_one_statement_save_waiting_on_grading_stores_nothing(exam_bank):
+    """The same race for the one-statement autosave: once grading commits, the slot is
+    graded, the UPDATE's condition fails and nothing is stored after the score."""
+    user = UserFactory()
+    started = timezone.now()
+    attempt = start_attempt(user, now=started)
+    slot = slot_of(attempt)
+    grading_holds_locks = threading.Event()
+    grading_may_commit = threading.Event()
+
+    def grade_slowly():
+        from django.db import transaction
+
+        with transaction.atomic():
+            services.attempt_submit(attempt=attempt, now=started + timedelta(minutes=1))
+            grading_holds_locks.set()
+            grading_may_commit.wait(timeout=10)
+
+    def save_during_grading():
+        assert grading_holds_locks.wait(timeout=10)
+        threading.Timer(0.3, grading_may_commit.set).start()
+        return services.answer_save_owned(
+            user=user,
+            attempt_id=attempt.pk,
+            slot=slot.slot,
+            choice_ids=correct_choice_ids(slot.question),
+            sequence=1,
+            time_spent_seconds=None,
+            now=started + timedelta(seconds=30),
+        )
+
+    graded, saved = run_together(grade_slowly, save_during_grading)
+
+    assert graded is None and saved is None
+    slot.refresh_from_db()
+    assert slot.selected_choice_ids == [] and slot.is_correct is False
