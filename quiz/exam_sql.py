@@ -5,9 +5,8 @@ questions) are the requests a learner makes most. Building their statements thro
 ORM cost more CPU than running them: the ORM's slot read for a save took ~1.5 ms, the same
 SQL through a cursor ~0.03 ms, and moving the screen's three reads here took the question
 screen from 6.4 to 3.6 ms of CPU in-process (bench/profile_paths.py). The SQL is plain
-SQL that SQLite and PostgreSQL both run, except the one-statement autosave, which uses
-PostgreSQL's jsonb operators (SQLite takes the two-statement path); values go through the
-model fields in both directions, so types come out exactly as the ORM gives them.
+SQL that SQLite and PostgreSQL both run; values go through the model fields in both
+directions, so types come out exactly as the ORM gives them.
 """
 
 from __future__ import annotations
