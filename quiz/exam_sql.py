@@ -19,7 +19,7 @@ from typing import NamedTuple
 from django.db import connection
 from django.db.models import Model
 
-from quiz.engine import scoring, timing
+from quiz.engine import timing
 from quiz.models import Attempt, AttemptQuestion, Choice, Question, Topic
 
 SLOT = AttemptQuestion._meta.db_table
@@ -114,7 +114,7 @@ def _instance(model: type[Model], columns: tuple[str, ...], values) -> Model:
     return model.from_db(connection.alias, plan.attnames, [values[i] for i in plan.positions])
 
 
-def _one_row(sql: str, params: list | dict):
+def _one_row(sql: str, params: list):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()
@@ -243,87 +243,6 @@ def save_selection(
     with connection.cursor() as cursor:
         cursor.execute(SAVE_SELECTION, params)
         return cursor.rowcount == 1
-
-
-# PostgreSQL only: the whole of an ordinary autosave in one statement. Ownership, the
-# attempt's state and time, the slot's state and the chosen ids (a subset of the slot's
-# choices, one for a single-answer question) are all conditions of the UPDATE; it stores
-# what answer_save would store and returns what the reply shows. No row back means one of
-# the conditions failed, and the caller takes the two-statement path, which says which.
-# The required count per choice count is scoring's own table, written into the SQL.
-_REQUIRED_COUNT = (
-    f"(CASE WHEN q.kind = '{Question.Kind.SINGLE.value}' THEN 1 ELSE "
-    "(CASE jsonb_array_length(s.choice_order) "
-    + " ".join(f"WHEN {count} THEN {required}" for count, required in scoring.REQUIRED_BY_CHOICE_COUNT.items())
-    + " ELSE -1 END) END)"
-)
-SAVE_OWNED_SELECTION = f"""
-UPDATE {SLOT} s
-SET selected_choice_ids = %(selected)s::jsonb,
-    is_answered = jsonb_array_length(%(selected)s::jsonb) = {_REQUIRED_COUNT},
-    answer_sequence = %(sequence)s, answered_at = %(now)s,
-    time_spent_seconds = CASE WHEN %(seconds)s::integer IS NULL THEN s.time_spent_seconds
-        ELSE LEAST(%(seconds)s::integer,
-                   GREATEST(0, FLOOR(EXTRACT(EPOCH FROM %(now)s::timestamptz - a.started_at)))::integer) END
-FROM {ATTEMPT} a, {QUESTION} q
-WHERE s.attempt_id = %(attempt_id)s AND s.slot = %(slot)s
-  AND a.id = s.attempt_id AND a.user_id = %(user_id)s
-  AND a.status = %(open_status)s AND (a.deadline_at IS NULL OR a.deadline_at >= %(earliest_deadline)s)
-  AND q.id = s.question_id
-  AND s.answer_sequence < %(sequence)s AND s.is_correct IS NULL
-  AND s.choice_order @> %(selected)s::jsonb
-  AND (q.kind <> '{Question.Kind.SINGLE.value}' OR jsonb_array_length(%(selected)s::jsonb) <= 1)
-RETURNING s.is_flagged, q.kind, jsonb_array_length(s.choice_order), a.question_count, a.deadline_at,
-  (SELECT COUNT(*) FROM {SLOT} o WHERE o.attempt_id = s.attempt_id AND o.is_answered AND o.id <> s.id),
-  (SELECT COUNT(*) FROM {SLOT} o WHERE o.attempt_id = s.attempt_id AND o.is_flagged)
-"""
-
-
-class StoredSelection(NamedTuple):
-    """What an autosave stored, with what its reply shows."""
-
-    status: scoring.SlotStatus
-    question_count: int
-    answered_count: int
-    flagged_count: int
-    deadline_at: datetime | None
-
-
-def saves_in_one_statement() -> bool:
-    return connection.vendor == "postgresql"
-
-
-def save_owned_selection(
-    *,
-    user_id: int,
-    attempt_id: int,
-    slot: int,
-    selected_ids: list[int],
-    sequence: int,
-    time_spent_seconds: int | None,
-    now: datetime,
-) -> StoredSelection | None:
-    """Store the selection if every condition holds (PostgreSQL); None if any fails."""
-    open_status, earliest_deadline = _still_open_params(now)
-    params = {
-        "selected": _field_value(AttemptQuestion, "selected_choice_ids", selected_ids),
-        "sequence": sequence,
-        "now": _field_value(AttemptQuestion, "answered_at", now),
-        "seconds": time_spent_seconds,
-        "attempt_id": attempt_id,
-        "slot": slot,
-        "user_id": user_id,
-        "open_status": open_status,
-        "earliest_deadline": earliest_deadline,
-    }
-    row = _one_row(SAVE_OWNED_SELECTION, params)
-    if row is None:
-        return None
-    is_flagged, kind, choice_count, question_count, deadline_at, answered_elsewhere, flagged = row
-    status = scoring.slot_status(slot, kind, choice_count, len(selected_ids), is_flagged)
-    return StoredSelection(
-        status, question_count, answered_elsewhere + int(status.is_answered), flagged, deadline_at
-    )
 
 
 def record_time(*, slot_id: int, seconds: int, now: datetime) -> bool:

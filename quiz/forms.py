@@ -88,9 +88,8 @@ class AnswerForm:
     MAX_TIME_SPENT = 100_000
 
     def __init__(self, data, *, choice_ids=(), is_multiple=True):
-        """choice_ids=None: any whole numbers pass here, for a store that checks them itself."""
         self.data = data
-        self.choice_ids = None if choice_ids is None else frozenset(choice_ids)
+        self.choice_ids = frozenset(choice_ids)
         self.is_multiple = is_multiple
         self.cleaned_data: dict = {}
         self.errors: dict[str, list[str]] = {}
@@ -112,7 +111,7 @@ class AnswerForm:
                 choice_id = int(raw)
             except ValueError:
                 choice_id = None
-            if choice_id is None or (self.choice_ids is not None and choice_id not in self.choice_ids):
+            if choice_id not in self.choice_ids:
                 self.errors.setdefault("choice", []).append(
                     gettext("%(value)s is not one of this question's choices.") % {"value": raw}
                 )

@@ -366,32 +366,6 @@ def answer_save(
     return AnswerOutcome.SAVED if saved else _refusal(attempt, slot, now)
 
 
-def answer_save_owned(
-    *,
-    user,
-    attempt_id: int,
-    slot: int,
-    choice_ids: Sequence[int],
-    sequence: int,
-    time_spent_seconds: int | None,
-    now: datetime,
-) -> exam_sql.StoredSelection | None:
-    """The ordinary autosave in one statement, where the database checks everything
-    answer_save checks (PostgreSQL). None when it cannot, or when a check fails: the
-    caller then loads the slot and goes through answer_save, which says what is wrong."""
-    if not exam_sql.saves_in_one_statement():
-        return None
-    return exam_sql.save_owned_selection(
-        user_id=user.pk,
-        attempt_id=attempt_id,
-        slot=slot,
-        selected_ids=sorted({int(c) for c in choice_ids}),
-        sequence=sequence,
-        time_spent_seconds=time_spent_seconds,
-        now=now,
-    )
-
-
 def _plausible_seconds(attempt: Attempt, seconds: int, now: datetime) -> int:
     """Time on one question, as the browser counts it, capped by the attempt's age."""
     return max(0, min(seconds, int((now - attempt.started_at).total_seconds())))

@@ -17,7 +17,6 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from quiz import selectors, services
-from quiz.engine import timing
 from quiz.forms import AnswerForm, FlagForm
 from quiz.models import Attempt, Domain, Question, TaskStatement
 from quiz.views.types import HtmxHttpRequest
@@ -53,53 +52,6 @@ def _own_slot(request: HtmxHttpRequest, attempt_id: int, slot: int, *, to_write:
         raise Http404("No such question in your attempts.")
     attempt = services.attempt_finalize_if_overdue(attempt=slot_row.attempt, now=timezone.now())
     return attempt, slot_row
-
-
-def _autosave_in_one_statement(request: HtmxHttpRequest, attempt_id: int, slot: int) -> HttpResponse | None:
-    """The ordinary autosave, stored in one statement where the database can check it all
-    (services.answer_save_owned); None sends the request down the full path."""
-    form = AnswerForm(request.POST, choice_ids=None)
-    if not form.is_valid():
-        return None
-    data = form.cleaned_data
-    now = timezone.now()
-    stored = services.answer_save_owned(
-        user=request.user,
-        attempt_id=attempt_id,
-        slot=slot,
-        choice_ids=data["choice"],
-        sequence=data["seq"] or int(time.time() * 1000),
-        time_spent_seconds=data["time_spent"],
-        now=now,
-    )
-    if stored is None:
-        return None
-    counts = selectors.ProgressCounts(
-        total=stored.question_count, answered_count=stored.answered_count, flagged_count=stored.flagged_count
-    )
-    remaining = timing.remaining_seconds(stored.deadline_at, now)
-    return _autosave_reply(request, stored.status, counts, remaining, services.AnswerOutcome.SAVED)
-
-
-def _autosave_reply(request: HtmxHttpRequest, status, counts, remaining_seconds, outcome) -> HttpResponse:
-    # The status line; the progress counter, the navigator cell and the clock follow the
-    # event (exam.js), so the reply renders no more than the line it replaces.
-    response = TemplateResponse(
-        request,
-        "quiz/attempt_question.html#answer-status",
-        {"status": status, "outcome": outcome.value},
-    )
-    return trigger_client_event(
-        response,
-        "answerSaved",
-        {
-            "slot": status.slot,
-            "answered": counts.answered_count,
-            "flagged": counts.flagged_count,
-            "is_answered": status.is_answered,
-            "remaining_seconds": remaining_seconds,
-        },
-    )
 
 
 def _slot_or_404(attempt: Attempt, slot: int):
@@ -154,8 +106,6 @@ def _question_context(attempt: Attempt, slot_row, now, *, with_navigator: bool =
 @never_cache
 def attempt_question(request: HtmxHttpRequest, attempt_id: int, slot: int) -> HttpResponse:
     is_htmx_save = request.method == "POST" and request.htmx
-    if is_htmx_save and (reply := _autosave_in_one_statement(request, attempt_id, slot)):
-        return reply
     attempt, slot_row = _own_slot(request, attempt_id, slot, to_write=is_htmx_save)
     if attempt.is_finished:
         if request.method == "POST":
@@ -208,7 +158,24 @@ def attempt_question(request: HtmxHttpRequest, attempt_id: int, slot: int) -> Ht
             status = selectors.slot_answer_status(slot_row=slot_row)
             counts = selectors.attempt_progress_counts(attempt=attempt)
         clock = selectors.attempt_clock(attempt=attempt, now=now)
-        return _autosave_reply(request, status, counts, clock.remaining_seconds, outcome)
+        # The status line; the progress counter, the navigator cell and the clock follow
+        # the event (exam.js), so the reply renders no more than the line it replaces.
+        response = TemplateResponse(
+            request,
+            "quiz/attempt_question.html#answer-status",
+            {"status": status, "outcome": outcome.value},
+        )
+        return trigger_client_event(
+            response,
+            "answerSaved",
+            {
+                "slot": slot,
+                "answered": counts.answered_count,
+                "flagged": counts.flagged_count,
+                "is_answered": status.is_answered,
+                "remaining_seconds": clock.remaining_seconds,
+            },
+        )
 
     if request.htmx and not request.htmx.history_restore_request:
         # Previous, Next or a navigator cell: only the card changes; the navigator, clock
