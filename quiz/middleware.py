@@ -3,6 +3,7 @@ and a page for a visit to a form-only address."""
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -45,13 +46,24 @@ class HtmxLoginRedirectMiddleware:
         return response
 
 
+# With DEBUG on (make run), a 404 or 500 is Django's technical page, styled inline: allow
+# that page's inline styles so it stays readable. The app's own pages never get this.
+DEBUG_ERROR_PAGE_POLICY = CONTENT_SECURITY_POLICY.replace(
+    "style-src 'self'", "style-src 'self' 'unsafe-inline'"
+)
+
+
 class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        is_debug_error_page = settings.DEBUG and response.status_code in (404, 500)
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            DEBUG_ERROR_PAGE_POLICY if is_debug_error_page else CONTENT_SECURITY_POLICY,
+        )
         return response
 
 

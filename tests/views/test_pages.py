@@ -77,6 +77,16 @@ def test_pages_send_a_content_security_policy_without_inline_script(client):
     assert "<script>" not in response.content.decode()
 
 
+def test_debug_error_pages_may_use_their_inline_styles_and_app_pages_never(client, settings):
+    settings.DEBUG = True
+    missing = client.get("/no-such-page/")
+    assert missing.status_code == 404
+    assert "style-src 'self' 'unsafe-inline'" in missing["Content-Security-Policy"]
+    assert "unsafe-inline" not in client.get("/")["Content-Security-Policy"]
+    settings.DEBUG = False
+    assert "unsafe-inline" not in client.get("/no-such-page/")["Content-Security-Policy"]
+
+
 def test_error_pages_say_what_happened_and_lead_home(client_logged_in, other_client, exam_bank):
     from django.test import RequestFactory
     from django.views.defaults import server_error
