@@ -78,11 +78,23 @@ class ProgressReport:
 
 
 @dataclass
-class _PartTally:
-    name: str
-    domain_key: str
+class _Tally:
+    name: str = ""
+    domain_key: str = ""
     correct: int = 0
     total: int = 0
+    timed: int = 0  # answers with a time recorded, and their seconds (domains' average)
+    timed_seconds: int = 0
+
+    def add(self, row: dict) -> None:
+        self.correct += row["correct"]
+        self.total += row["total"]
+        self.timed += row["timed"]
+        self.timed_seconds += row["timed_seconds"] or 0
+
+    @property
+    def average_seconds(self) -> float | None:
+        return self.timed_seconds / self.timed if self.timed else None
 
 
 @dataclass
@@ -91,9 +103,16 @@ class _QuestionTallies:
     then rolled up to domains, topics and task statements over the bank's questions: the
     history is scanned once, not once per breakdown."""
 
-    by_domain: dict[str, tuple[int, int, float | None]]  # key -> (correct, total, average s)
-    topics: dict[str, _PartTally]
-    tasks: dict[str, _PartTally]
+    domains: dict[str, _Tally]
+    topics: dict[str, _Tally]
+    tasks: dict[str, _Tally]
+
+
+# Where a question's topic and task statement sit among the bank read's columns.
+_PARTS = {
+    "topics": ("topic__key", "topic__name", "topic__domain__key"),
+    "tasks": ("task__code", "task__name", "task__domain__key"),
+}
 
 
 def _question_tallies(slots) -> _QuestionTallies:
@@ -107,35 +126,22 @@ def _question_tallies(slots) -> _QuestionTallies:
         )
         .order_by()
     )
-    parts_of = {
+    columns = [column for part in _PARTS.values() for column in part]
+    questions = {
         question["pk"]: question
-        for question in Question.objects.filter(pk__in={row["question_id"] for row in rows}).values(
-            "pk", "topic__key", "topic__name", "topic__domain__key", "task__code", "task__name", "task__domain__key"
-        )
+        for question in Question.objects.filter(pk__in={row["question_id"] for row in rows}).values("pk", *columns)
     }
-    domain_sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    topics: dict[str, _PartTally] = {}
-    tasks: dict[str, _PartTally] = {}
+    tallies = _QuestionTallies(defaultdict(_Tally), {}, {})
     for row in rows:
-        sums = domain_sums[row["domain__key"]]
-        sums[0] += row["correct"]
-        sums[1] += row["total"]
-        sums[2] += row["timed"]
-        sums[3] += row["timed_seconds"] or 0
-        question = parts_of[row["question_id"]]
-        for tallies, part in ((topics, "topic"), (tasks, "task")):
-            key = question[f"{part}__key" if part == "topic" else f"{part}__code"]
-            tally = tallies.setdefault(key, _PartTally(question[f"{part}__name"], question[f"{part}__domain__key"]))
-            tally.correct += row["correct"]
-            tally.total += row["total"]
-    by_domain = {
-        key: (correct, total, timed_seconds / timed if timed else None)
-        for key, (correct, total, timed, timed_seconds) in domain_sums.items()
-    }
-    return _QuestionTallies(by_domain, topics, tasks)
+        tallies.domains[row["domain__key"]].add(row)
+        question = questions[row["question_id"]]
+        for part, (key, name, domain_key) in _PARTS.items():
+            by_key = getattr(tallies, part)
+            by_key.setdefault(question[key], _Tally(question[name], question[domain_key])).add(row)
+    return tallies
 
 
-def _ranked_parts(tallies: dict[str, _PartTally], overall: float):
+def _ranked_parts(tallies: dict[str, _Tally], overall: float):
     """Rank topics or task statements weakest first; return the ranking and the same
     spots grouped by the part's domain."""
     rows = [reporting.AccuracyRow(key, t.name, t.correct, t.total) for key, t in tallies.items()]
@@ -160,10 +166,11 @@ def progress_report(*, user, now: datetime) -> ProgressReport:
     }
     slots = graded_slots(user=user)
     tallies = _question_tallies(slots)
-    for key, (correct, total, average_seconds) in tallies.by_domain.items():
+    for key, tally in tallies.domains.items():
         domain = domains.get(key)
         if domain:
-            domain.answered, domain.correct, domain.average_seconds = total, correct, average_seconds
+            domain.answered, domain.correct = tally.total, tally.correct
+            domain.average_seconds = tally.average_seconds
 
     finished = Attempt.objects.for_user(user).finished()
     recent_ids = finished.order_by("-finished_at").values("pk")[:RECENT_ATTEMPTS]
@@ -289,8 +296,8 @@ def confusion_questions(*, user, concept_key: str):
 def weakest_topic_spots(*, user) -> list[reporting.WeakSpot]:
     """The user's topics ranked weakest first (2 queries)."""
     tallies = _question_tallies(graded_slots(user=user))
-    answered = sum(total for _correct, total, _seconds in tallies.by_domain.values())
-    correct = sum(correct for correct, _total, _seconds in tallies.by_domain.values())
+    answered = sum(tally.total for tally in tallies.domains.values())
+    correct = sum(tally.correct for tally in tallies.domains.values())
     overall = correct / answered if answered else 0.5
     return _ranked_parts(tallies.topics, overall)[0]
 

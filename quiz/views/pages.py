@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from quiz import group_reports, progress, selectors, services
-from quiz.models import Attempt, Topic
+from quiz.models import Topic
 from quiz.views.types import HtmxHttpRequest
 
 
@@ -37,7 +37,7 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
         {
             "exam": selectors.exam_blueprint(),
             "in_progress": in_progress,
-            "full_under_way": next((a for a, _clock in in_progress if a.mode == Attempt.Mode.FULL), None),
+            "full_under_way": selectors.full_exam_under_way(user=request.user),
             "finished": selectors.finished_attempts(user=request.user),
             "due_count": progress.due_review_count(user=request.user, now=now),
             "assignments": group_reports.open_assignments(user=request.user, now=now),
