@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "quiz.middleware.HtmxLoginRedirectMiddleware",
+    "quiz.middleware.UserTimeZoneMiddleware",
     "quiz.middleware.OverdueAttemptMiddleware",
     "quiz.middleware.ContentSecurityPolicyMiddleware",
     "quiz.middleware.MethodNotAllowedPageMiddleware",

@@ -1,5 +1,8 @@
 """Input shapes: exam requests, answers and sign-up."""
 
+import zoneinfo
+from functools import cache
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import UserCreationForm
@@ -145,17 +148,36 @@ class GroupForm(forms.Form):
     name = forms.CharField(label=_("Group name"), max_length=100)
 
 
-class DisplayNameForm(forms.Form):
+@cache
+def time_zone_choices() -> list[tuple[str, str]]:
+    """The IANA zones a learner can pick ("Asia/Tokyo"), without the legacy aliases and
+    the posix/ and right/ copies that some zone databases ship alongside."""
+    names = sorted(
+        name
+        for name in zoneinfo.available_timezones()
+        if "/" in name and not name.startswith(("posix/", "right/", "Etc/", "SystemV/", "US/"))
+    )
+    return [(name, name.replace("_", " ")) for name in ["UTC", *names]]
+
+
+class AccountSettingsForm(forms.Form):
     display_name = forms.CharField(
         label=_("Display name"),
         max_length=60,
         required=False,
         help_text=_("What other members of your study groups see. Leave empty to show your username."),
     )
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        required=False,
+        help_text=_("Dates and due times are shown, and read, in this zone."),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        default_label = gettext("The site's zone (%(zone)s)") % {"zone": settings.TIME_ZONE}
+        self.fields["time_zone"].choices = [("", default_label), *time_zone_choices()]
 
     def clean_display_name(self) -> str:
         name = self.cleaned_data["display_name"].strip()
@@ -200,8 +222,10 @@ class AssignmentForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Read when the form is built: the zone is a setting of the installation.
-        self.fields["due_at"].help_text = gettext("Time zone: %(zone)s.") % {"zone": settings.TIME_ZONE}
+        # Read when the form is built: the zone is the one active for this request.
+        self.fields["due_at"].help_text = gettext("Time zone: %(zone)s.") % {
+            "zone": timezone.get_current_timezone_name()
+        }
 
     def clean(self):
         data = super().clean()

@@ -1,6 +1,7 @@
-"""Small middleware: htmx-aware login redirects, CSP header, finalizing overdue attempts,
-and a page for a visit to a form-only address."""
+"""Small middleware: htmx-aware login redirects, CSP header, the user's time zone,
+finalizing overdue attempts, and a page for a visit to a form-only address."""
 
+import zoneinfo
 from collections.abc import Callable
 
 from django.conf import settings
@@ -65,6 +66,37 @@ class ContentSecurityPolicyMiddleware:
             DEBUG_ERROR_PAGE_POLICY if is_debug_error_page else CONTENT_SECURITY_POLICY,
         )
         return response
+
+
+TIME_ZONE_KEY = "quiz_time_zone"
+
+
+def remember_time_zone(request: HttpRequest, zone_name: str) -> None:
+    """Keep the user's zone in the session (set at login and on saving settings), so
+    showing a date in it costs no query."""
+    if zone_name:
+        request.session[TIME_ZONE_KEY] = zone_name
+    else:
+        request.session.pop(TIME_ZONE_KEY, None)
+
+
+class UserTimeZoneMiddleware:
+    """Show and read dates in the zone the user chose; without one, the installation's."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        zone_name = request.session.get(TIME_ZONE_KEY) if hasattr(request, "session") else None
+        zone = None
+        if zone_name:
+            try:
+                zone = zoneinfo.ZoneInfo(zone_name)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                zone = None  # a zone this system no longer knows: fall back to the site's
+        # override(None) is the installation's zone; either way the thread's zone is reset after.
+        with timezone.override(zone):
+            return self.get_response(request)
 
 
 DEADLINE_HINT_KEY = "quiz_next_deadline"

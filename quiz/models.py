@@ -279,12 +279,14 @@ class ReviewCard(models.Model):
 
 
 class Profile(models.Model):
-    """What other group members see of a user."""
+    """What other group members see of a user, and the zone their dates are shown in."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
     )
     display_name = models.CharField(_("display name"), max_length=60, blank=True)
+    # An IANA zone name ("Asia/Tokyo"); empty means the installation's TIME_ZONE.
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
 
     def __str__(self) -> str:
         return self.display_name or self.user.get_username()

@@ -8,7 +8,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from quiz.models import Assignment, Membership, Profile, StudyGroup
+from quiz.models import Assignment, Membership, StudyGroup
 
 
 class GroupActionRefused(Exception):
@@ -76,13 +76,6 @@ def member_promote(*, group: StudyGroup, membership: Membership) -> None:
 def leaderboard_visibility_set(*, membership: Membership, is_visible: bool) -> None:
     membership.show_on_leaderboard = is_visible
     membership.save(update_fields=["show_on_leaderboard"])
-
-
-def display_name_set(*, user, display_name: str) -> Profile:
-    profile, _created = Profile.objects.get_or_create(user=user)
-    profile.display_name = display_name.strip()
-    profile.save(update_fields=["display_name"])
-    return profile
 
 
 def assignment_create(

@@ -1,4 +1,5 @@
-"""Account pages beyond Django's auth views: sign-up, the display name, and a password reset that lifts a lockout."""
+"""Account pages beyond Django's auth views: sign-up, the display name and time zone, and a
+password reset that lifts a lockout."""
 
 from axes import utils as axes_utils
 from django.contrib import messages
@@ -12,9 +13,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from quiz.forms import DisplayNameForm, SignUpForm
+from quiz.forms import AccountSettingsForm, SignUpForm
+from quiz.middleware import remember_time_zone
 from quiz.models import Profile
-from quiz.services import groups as group_services
+from quiz.services import accounts as account_services
 from quiz.views.types import HtmxHttpRequest
 
 
@@ -37,11 +39,15 @@ def signup(request: HtmxHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def account_settings(request: HtmxHttpRequest) -> HttpResponse:
     profile = Profile.objects.filter(user=request.user).first()
-    form = DisplayNameForm(
-        request.POST or None, user=request.user, initial={"display_name": profile.display_name if profile else ""}
-    )
+    initial = {"display_name": profile.display_name, "time_zone": profile.time_zone} if profile else {}
+    form = AccountSettingsForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        group_services.display_name_set(user=request.user, display_name=form.cleaned_data["display_name"])
+        profile = account_services.profile_update(
+            user=request.user,
+            display_name=form.cleaned_data["display_name"],
+            time_zone=form.cleaned_data["time_zone"],
+        )
+        remember_time_zone(request, profile.time_zone)
         messages.success(request, _("Saved."))
         return redirect("account-settings")
     return TemplateResponse(request, "registration/account_settings.html", {"form": form})
