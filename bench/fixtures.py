@@ -119,6 +119,7 @@ class BenchData:
     group_answers: int
     group_build_seconds: float
     group_cold_ms: float  # the dashboard's reads with its aggregates recomputed (median)
+    progress_cold_ms: float  # the whole progress page with its history report recomputed (median)
 
 
 def _session(user) -> Session:
@@ -276,7 +277,31 @@ def build_data(
         group_answers=group.answers,
         group_build_seconds=group.seconds,
         group_cold_ms=group_dashboard_cold_ms(group.group_id),
+        progress_cold_ms=progress_page_cold_ms(history_user),
     )
+
+
+def progress_page_cold_ms(user, runs: int = 7) -> float:
+    """Median in-process time of the whole progress page (test client) when the user's
+    history report must be recomputed: the first view after their results change."""
+    import statistics
+
+    from django.core.cache import cache
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client(SERVER_NAME="localhost")
+    client.force_login(user, backend=MODEL_BACKEND)
+    path = reverse("quiz:progress")
+    timings = []
+    for _ in range(runs):
+        cache.clear()
+        started = time.perf_counter()
+        response = client.get(path)
+        timings.append(1000 * (time.perf_counter() - started))
+        if response.status_code != 200:
+            raise RuntimeError(f"progress page answered {response.status_code}")
+    return statistics.median(timings)
 
 
 def group_dashboard_cold_ms(group_id: int, runs: int = 5) -> float:

@@ -141,7 +141,10 @@ def report(
         f"- Progress page, 1 user alone ({HISTORY_ATTEMPTS} attempts, "
         f"{data.history_answers:,} answers): {alone.per_second:.1f} req/s, "
         f"p50 {alone.p50_ms:.1f} ms, p95 {alone.p95_ms:.1f} ms, p99 {alone.p99_ms:.1f} ms "
-        "(progress_p50_ms below; with 10 and 50 users the p50 is mostly queueing).",
+        "(progress_p50_ms below; with 10 and 50 users the p50 is mostly queueing; the history "
+        "report comes from the cache until the user's results change). The first view after "
+        f"a change, with the report recomputed, takes {data.progress_cold_ms:.1f} ms in-process "
+        "for the whole page (median of 7).",
         f"- Group dashboard: one group of {GROUP_MEMBERS} members, each with {GROUP_ATTEMPTS} "
         f"finished attempts of {GROUP_QUESTIONS} questions ({data.group_answers:,} answers, "
         f"built in {data.group_build_seconds:.1f} s); the logged-in users are its members. "

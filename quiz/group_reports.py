@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 
 from quiz import progress
 from quiz.engine import reporting
@@ -105,19 +105,6 @@ class MemberAggregates:
     confusions: list[dict]
 
 
-def _results_stamp(member_ids: list[int]) -> str:
-    """A value that changes whenever any member's results change (one small aggregate).
-
-    Grading and practice checks raise Attempt.results_version; a new or removed attempt
-    changes the count. Cached aggregates keyed on it are never stale, whichever process
-    computed them.
-    """
-    stamp = Attempt.objects.filter(user_id__in=member_ids).aggregate(
-        versions=Sum("results_version"), attempts=Count("pk")
-    )
-    return f"{stamp['versions'] or 0}.{stamp['attempts']}"
-
-
 def member_aggregates(
     *, member_ids: list[int], visible_ids: list[int], domains: list[Domain], now: datetime
 ) -> MemberAggregates:
@@ -127,7 +114,7 @@ def member_aggregates(
     50 members x 20 exams x 75 questions); the stamp costs ~1 ms. The cache entry also
     expires after GROUP_AGGREGATES_SECONDS, so the leaderboard's window moves on.
     """
-    fingerprint = f"{sorted(member_ids)}|{sorted(visible_ids)}|{_results_stamp(member_ids)}"
+    fingerprint = f"{sorted(member_ids)}|{sorted(visible_ids)}|{progress.results_stamp(member_ids)}"
     key = "group-aggregates:" + hashlib.sha256(fingerprint.encode()).hexdigest()
     aggregates = cache.get(key)
     if aggregates is None:

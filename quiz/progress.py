@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 
 from quiz.engine import reporting
@@ -23,6 +25,23 @@ from quiz.models import (
 TREND_ATTEMPTS = 20
 RECENT_ATTEMPTS = 3
 WEAKEST_SHOWN = 5
+# How long a user's history report stays cached at most. It is replaced as soon as their
+# results change (results_stamp); the limit bounds how long renamed topics or concepts of a
+# reloaded bank can show under their old names.
+PROGRESS_CACHE_SECONDS = 10 * 60
+
+
+def results_stamp(user_ids: list[int]) -> str:
+    """A value that changes whenever any of these users' results change (one small aggregate).
+
+    Grading and practice checks raise Attempt.results_version; a new or removed attempt
+    changes the count. Cached aggregates keyed on it are never stale, whichever process
+    computed them.
+    """
+    stamp = Attempt.objects.filter(user_id__in=user_ids).aggregate(
+        versions=Sum("results_version"), attempts=Count("pk")
+    )
+    return f"{stamp['versions'] or 0}.{stamp['attempts']}"
 
 
 def graded_slots(*, user):
@@ -157,7 +176,21 @@ def due_review_count(*, user, now: datetime) -> int:
 
 
 def progress_report(*, user, now: datetime) -> ProgressReport:
-    """Everything the progress page shows, in a fixed number of queries."""
+    """Everything the progress page shows, in a fixed number of queries.
+
+    The part read from the history (every graded answer: ~45 ms of database time at 200
+    exams) comes from the cache until the user's results change; only the review queue,
+    which moves with the clock, is counted on every view.
+    """
+    key = f"progress-report:{user.pk}:{results_stamp([user.pk])}"
+    report = cache.get(key)
+    if report is None:
+        report = _history_report(user=user)
+        cache.set(key, report, PROGRESS_CACHE_SECONDS)
+    return dataclasses.replace(report, due_count=due_review_count(user=user, now=now))
+
+
+def _history_report(*, user) -> ProgressReport:
     exam = Exam.objects.order_by("pk").first()
     passing = exam.passing_score if exam else 750
     target_seconds = exam.time_limit_minutes * 60 / exam.question_count if exam else 144
@@ -215,7 +248,7 @@ def progress_report(*, user, now: datetime) -> ProgressReport:
         readiness=readiness,
         trend=reporting.trend_lines(ordered_series, len(trend_ids)),
         trend_attempts=len(trend_ids),
-        due_count=due_review_count(user=user, now=now),
+        due_count=0,  # counted per view by progress_report
         answered=answered,
         target_seconds=target_seconds,
         domain_labels={d.key: f"{d.number}. {d.name}" for d in domains.values()},

@@ -190,3 +190,40 @@ def test_domain_topic_and_task_figures_match_the_answers_counted_one_by_one(user
             counts[1] += 1
         shown = {(domain_key, spot.key): [spot.correct, spot.total] for domain_key, spots in spots_by_domain.items() for spot in spots}
         assert shown == expected
+
+
+def test_a_second_view_reads_the_history_from_the_cache_until_results_change(
+    client_logged_in, user, exam_bank, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    build_history(user=user, attempt_count=3, questions_per_attempt=20, now=timezone.now(), rng=random.Random(3))
+    with CaptureQueriesContext(connection) as first:
+        first_report = client_logged_in.get(reverse("quiz:progress")).context_data["report"]
+    with CaptureQueriesContext(connection) as second:
+        second_report = client_logged_in.get(reverse("quiz:progress")).context_data["report"]
+    assert second_report == first_report and first_report.answered == 60
+    # The history's dozen reads are skipped; the stamp and the review queue are still read.
+    assert len(second.captured_queries) <= len(first.captured_queries) - 8
+
+    # A practice check changes the results without adding an attempt: the next view counts it.
+    practice = start_custom(client_logged_in, count=1, mode="practice")
+    current = slot(practice, 1)
+    client_logged_in.post(question_url(practice, 1), {"choice": correct_choice_ids(current.question), "seq": 1}, headers=HTMX)
+    after_start = client_logged_in.get(reverse("quiz:progress")).context_data["report"]
+    assert after_start.answered == 60  # an unchecked answer is not graded yet
+    client_logged_in.post(reverse("quiz:check-answer", args=[practice.pk, 1]))
+    after_check = client_logged_in.get(reverse("quiz:progress")).context_data["report"]
+    assert after_check.answered == 61
+
+
+def test_the_review_queue_count_moves_with_the_clock_even_when_cached(client_logged_in, user, exam_bank):
+    build_history(user=user, attempt_count=1, questions_per_attempt=5, now=timezone.now(), rng=random.Random(4))
+    question = Question.objects.first()
+    ReviewCard.objects.create(
+        user=user, question=question, box=1, due_at=timezone.now() + timedelta(hours=2), updated_at=timezone.now()
+    )
+    assert client_logged_in.get(reverse("quiz:progress")).context_data["report"].due_count == 0
+    with time_machine.travel(timezone.now() + timedelta(hours=3)):
+        assert client_logged_in.get(reverse("quiz:progress")).context_data["report"].due_count == 1
