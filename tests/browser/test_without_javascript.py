@@ -41,3 +41,21 @@ def test_custom_exam_can_be_finished_and_scored_when_javascript_is_off(
     attempt = Attempt.objects.get()
     assert attempt.status == Attempt.Status.SUBMITTED
     assert all(attempt.slots.values_list("selected_choice_ids", flat=True))
+
+
+def test_buttons_that_need_a_script_stay_out_of_sight_without_one(
+    new_context, live_server, learner, learner_client, browser_bank
+):
+    from django.utils import timezone
+
+    from quiz.services import groups as group_services
+
+    group = group_services.group_create(owner=learner, name="No-script circle", now=timezone.now())
+    page = log_in(
+        new_context(java_script_enabled=False, timezone_id="Asia/Tokyo"), learner_client, live_server.url
+    ).new_page()
+    page.goto(f"/groups/{group.pk}/")
+    expect(page.locator("#invite-link")).to_be_visible()  # the link itself can still be copied by hand
+    expect(page.get_by_role("button", name="Copy link")).to_be_hidden()
+    page.goto("/accounts/settings/")
+    expect(page.locator("[data-browser-zone]")).to_be_hidden()

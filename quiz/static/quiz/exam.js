@@ -364,4 +364,19 @@
       });
     });
   });
+
+  // Settings: offer the zone this browser runs in, when the list has it and it is not chosen.
+  document.querySelectorAll("[data-browser-zone]").forEach(function (button) {
+    const select = document.querySelector(button.dataset.browserZone);
+    const zone = window.Intl ? Intl.DateTimeFormat().resolvedOptions().timeZone : "";
+    const option = select && zone ? Array.from(select.options).find(function (o) { return o.value === zone; }) : null;
+    if (!option || select.value === zone) return;
+    button.textContent = button.dataset.format.replace("{zone}", option.textContent);
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      select.value = zone;
+      button.hidden = true;
+      select.focus();
+    });
+  });
 })();
