@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from quiz.models import (
     Attempt,
@@ -8,6 +11,7 @@ from quiz.models import (
     Domain,
     Exam,
     Question,
+    QuestionReport,
     TaskStatement,
     Topic,
 )
@@ -73,3 +77,20 @@ class AttemptAdmin(admin.ModelAdmin):
     list_filter = ["mode", "status"]
     search_fields = ["user__username", "title"]
     inlines = [AttemptQuestionInline]
+
+
+@admin.register(QuestionReport)
+class QuestionReportAdmin(admin.ModelAdmin):
+    """Learners' reports: open ones first; fix the question's YAML, reload, then resolve."""
+
+    list_display = ["question", "kind", "reporter", "created_at", "resolved_at"]
+    list_filter = [("resolved_at", admin.EmptyFieldListFilter), "kind"]
+    search_fields = ["question__key", "message"]
+    list_select_related = ["question", "reporter"]
+    ordering = [F("resolved_at").desc(nulls_first=True), "-created_at"]
+    readonly_fields = ["question", "reporter", "attempt_question", "kind", "message", "created_at"]
+    actions = ["mark_resolved"]
+
+    @admin.action(description=_("Mark the selected reports resolved"))
+    def mark_resolved(self, request, queryset):
+        queryset.filter(resolved_at=None).update(resolved_at=timezone.now())

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from quiz.models import Attempt, Domain, Profile, Question, Topic
+from quiz.models import Attempt, Domain, Profile, Question, QuestionReport, Topic
 
 MAX_CUSTOM_QUESTIONS = 75
 MIN_CUSTOM_QUESTIONS = 1
@@ -245,4 +245,23 @@ class AssignmentForm(forms.Form):
                         gettext("The chosen domains hold %(available)d questions; ask for %(available)d or fewer.")
                         % {"available": available},
                     )
+        return data
+
+
+class QuestionReportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What is wrong?"), choices=QuestionReport.Kind.choices, widget=forms.RadioSelect
+    )
+    message = forms.CharField(
+        label=_("Details"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Which choice, which fact, and a documentation link if you have one."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == QuestionReport.Kind.OTHER and not data.get("message", "").strip():
+            self.add_error("message", gettext("Say what is wrong: the report has no other detail."))
         return data

@@ -361,3 +361,43 @@ class Assignment(models.Model):
             "quiz:assignment-detail",
             kwargs={"group_id": self.group_id, "assignment_id": self.pk},
         )
+
+
+class QuestionReport(models.Model):
+    """A learner's report that a graded question is wrong, unclear or out of date; the bank's
+    maintainers triage open reports in the admin and fix the YAML."""
+
+    class Kind(models.TextChoices):
+        WRONG_KEY = "wrong_key", _("The keyed answer is wrong")
+        TWO_ANSWERS = "two_answers", _("More than one choice is right, or none is")
+        OUTDATED = "outdated", _("A fact is out of date")
+        UNCLEAR = "unclear", _("The question is unclear")
+        TYPO = "typo", _("A typo or a broken link")
+        OTHER = "other", _("Something else")
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="question_reports"
+    )
+    # The slot the learner saw, for its choice order and answer (gone if the attempt is).
+    attempt_question = models.ForeignKey(
+        AttemptQuestion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(_("what is wrong"), max_length=20, choices=Kind.choices)
+    message = models.TextField(_("details"), max_length=2000, blank=True)
+    created_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # A second report on the same question updates the open one instead of piling up.
+            models.UniqueConstraint(
+                fields=["question", "reporter"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="question_report_one_open_per_reporter",
+            )
+        ]
+        indexes = [models.Index(fields=["resolved_at", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}: {self.kind}"

@@ -53,4 +53,9 @@ urlpatterns = [
     path("attempts/<int:attempt_id>/discard/", attempts.discard_attempt, name="discard-attempt"),
     path("attempts/<int:attempt_id>/result/", attempts.attempt_result, name="attempt-result"),
     path("attempts/<int:attempt_id>/answers/", attempts.attempt_answers, name="attempt-answers"),
+    path(
+        "attempts/<int:attempt_id>/questions/<int:slot>/report/",
+        attempts.report_question,
+        name="report-question",
+    ),
 ]

@@ -17,8 +17,9 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from quiz import selectors, services
-from quiz.forms import AnswerForm, FlagForm
-from quiz.models import Attempt, Domain, Question, TaskStatement
+from quiz.forms import AnswerForm, FlagForm, QuestionReportForm
+from quiz.models import Attempt, Domain, Question, QuestionReport, TaskStatement
+from quiz.services.question_reports import question_report_file
 from quiz.views.types import HtmxHttpRequest
 
 
@@ -387,5 +388,47 @@ def attempt_answers(request: HtmxHttpRequest, attempt_id: int) -> HttpResponse:
             "show": show,
             "domain_key": domain_key,
             "domains": Domain.objects.all(),
+            "report_kinds": QuestionReport.Kind.choices,
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def report_question(request: HtmxHttpRequest, attempt_id: int, slot: int) -> HttpResponse:
+    """Report a problem in a graded question (a finished attempt's, or a checked practice
+    question): before grading the report could not say the key is wrong, and the page
+    would hint at what the learner is still answering."""
+    attempt = _own_attempt(request, attempt_id)
+    slot_row = _slot_or_404(attempt, slot)
+    if slot_row.is_correct is None:
+        raise Http404("A question can be reported once it is graded.")
+    if attempt.is_finished:
+        back_url = reverse("quiz:attempt-answers", args=[attempt.pk]) + f"#slot-{slot}"
+    else:
+        back_url = _question_url(attempt, slot)
+    form = QuestionReportForm(request.POST or None)
+    context = {
+        "attempt": attempt,
+        "question": slot_row.question,
+        "slot_number": slot,
+        "form": form,
+        "report_kinds": QuestionReport.Kind.choices,
+        "back_url": back_url,
+    }
+    if request.method == "POST" and form.is_valid():
+        question_report_file(
+            user=request.user,
+            slot=slot_row,
+            kind=form.cleaned_data["kind"],
+            message=form.cleaned_data["message"],
+            now=timezone.now(),
+        )
+        if request.htmx:
+            return TemplateResponse(request, "quiz/question_report.html#report-thanks", context)
+        messages.success(request, _("Thank you: your report is with the maintainers of the question bank."))
+        return redirect(back_url)
+    if request.htmx:
+        # The inline form again, with what is missing said beside its field.
+        return TemplateResponse(request, "quiz/question_report.html#report-form", context)
+    status = 400 if request.method == "POST" else 200
+    return TemplateResponse(request, "quiz/question_report.html", context, status=status)

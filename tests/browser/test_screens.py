@@ -71,6 +71,7 @@ def test_main_screens_have_no_serious_axe_violations_when_light_dark_or_phone(
         "group": reverse("quiz:group-dashboard", args=[group.pk]),
         "dashboard": reverse("quiz:dashboard"),
         "discard": reverse("quiz:discard-attempt", args=[current.pk]),
+        "report": reverse("quiz:report-question", args=[finished.pk, 1]),
     }
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     violations: list[str] = []
