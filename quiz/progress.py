@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.cache import cache
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 
 from quiz.engine import reporting
 from quiz.models import (
@@ -32,16 +32,19 @@ PROGRESS_CACHE_SECONDS = 10 * 60
 
 
 def results_stamp(user_ids: list[int]) -> str:
-    """A value that changes whenever any of these users' results change (one small aggregate).
+    """A value that changes whenever any of these users' graded answers change (one small
+    aggregate), so aggregates cached under it are never stale, whichever process made them.
 
-    Grading and practice checks raise Attempt.results_version; a new or removed attempt
-    changes the count. Cached aggregates keyed on it are never stale, whichever process
-    computed them.
+    Grading and practice checks raise an attempt's results_version, and versions never go
+    down; attempts are added with ever larger ids and only ever removed. So the count, the
+    sum of versions and the largest id together name one set of attempts at their versions:
+    a discarded practice attempt with checked answers lowers the sum, and a new one raising
+    it back carries a larger id.
     """
     stamp = Attempt.objects.filter(user_id__in=user_ids).aggregate(
-        versions=Sum("results_version"), attempts=Count("pk")
+        versions=Sum("results_version"), attempts=Count("pk"), newest=Max("pk")
     )
-    return f"{stamp['versions'] or 0}.{stamp['attempts']}"
+    return f"{stamp['versions'] or 0}.{stamp['attempts']}.{stamp['newest'] or 0}"
 
 
 def graded_slots(*, user):

@@ -227,3 +227,26 @@ def test_the_review_queue_count_moves_with_the_clock_even_when_cached(client_log
     assert client_logged_in.get(reverse("quiz:progress")).context_data["report"].due_count == 0
     with time_machine.travel(timezone.now() + timedelta(hours=3)):
         assert client_logged_in.get(reverse("quiz:progress")).context_data["report"].due_count == 1
+
+
+def test_a_discarded_practice_with_checked_answers_does_not_bring_back_an_old_report(client_logged_in, exam_bank):
+    """Discarding lowers the stamp's sum of versions; a new practice's check raises it back.
+    The report must follow the answers, not the sum."""
+
+    def check_first(attempt, right: bool):
+        question = slot(attempt, 1).question
+        choices = correct_choice_ids(question) if right else wrong_choice_ids(question, len(correct_choice_ids(question)))
+        client_logged_in.post(question_url(attempt, 1), {"choice": choices, "seq": 1}, headers=HTMX)
+        client_logged_in.post(reverse("quiz:check-answer", args=[attempt.pk, 1]))
+
+    def correct_answers() -> int:
+        report = client_logged_in.get(reverse("quiz:progress")).context_data["report"]
+        return sum(domain.correct for domain in report.domains)
+
+    first = start_custom(client_logged_in, count=2, mode="practice")
+    check_first(first, right=True)
+    assert correct_answers() == 1
+    client_logged_in.post(reverse("quiz:discard-attempt", args=[first.pk]))
+    second = start_custom(client_logged_in, count=2, mode="practice")
+    check_first(second, right=False)
+    assert correct_answers() == 0
