@@ -249,16 +249,12 @@ class AssignmentForm(forms.Form):
 
 
 class QuestionReportForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("What is wrong?"), choices=QuestionReport.Kind.choices, widget=forms.RadioSelect
-    )
-    message = forms.CharField(
-        label=_("Details"),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Which choice, which fact, and a documentation link if you have one."),
-    )
+    """Validates a report. Its fields are written out in question_report.html#report-form,
+    which the answer review repeats under every question with ids of its own, so the
+    wording lives there and not in labels here."""
+
+    kind = forms.ChoiceField(choices=QuestionReport.Kind.choices)
+    message = forms.CharField(max_length=2000, required=False)
 
     def clean(self):
         data = super().clean()

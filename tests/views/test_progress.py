@@ -193,7 +193,7 @@ def test_domain_topic_and_task_figures_match_the_answers_counted_one_by_one(user
 
 
 def test_a_second_view_reads_the_history_from_the_cache_until_results_change(
-    client_logged_in, user, exam_bank, django_assert_max_num_queries
+    client_logged_in, user, exam_bank
 ):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -115,7 +115,7 @@ def test_another_learners_attempt_is_a_404_and_the_post_needs_the_csrf_token(cli
     assert not QuestionReport.objects.exists()
 
 
-def test_the_answer_review_runs_a_fixed_number_of_queries_with_the_forms(client_logged_in, exam_bank, django_assert_max_num_queries):
+def test_the_answer_review_runs_a_fixed_number_of_queries_with_the_forms(client_logged_in, exam_bank):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
